@@ -31,7 +31,9 @@ public static class ExpressionInputs
         CustomTypes = CustomTypes,
         // A runtime error must fail the step, never read as "false" (CONVENTIONS.md).
         EnableExceptionAsErrorMessage = false,
-        EnableExceptionAsErrorMessageForRuleExpressionParsing = false,
+        // Despite its name, in RulesEngine 6.0.1 `true` makes a parse error throw; with `false` the
+        // parser silently swaps the expression for the constant false (checked by a test).
+        EnableExceptionAsErrorMessageForRuleExpressionParsing = true,
         IgnoreException = false,
         AutoRegisterInputType = false,
         IsExpressionCaseSensitive = true,

@@ -47,14 +47,13 @@ internal static class GraphRules
         {
             var edge = flow.Edges[i];
             var path = $"$.edges[{i}]";
-            var fromOk = nodes.TryGetValue(edge.From, out var from);
-            if (!fromOk)
+            if (!nodes.TryGetValue(edge.From, out var from))
                 sink.Error(ProblemCodes.EdgeMissingNode, $"An edge leaves '{edge.From}', which is not a node of this flow.", edge.From, $"{path}.from");
             if (!nodes.TryGetValue(edge.To, out var to))
                 sink.Error(ProblemCodes.EdgeMissingNode, $"An edge from '{edge.From}' goes to '{edge.To}', which is not a node of this flow.", edge.From, $"{path}.to");
             else if (to is TriggerNode)
                 sink.Error(ProblemCodes.EdgeIntoTrigger, $"An edge from '{edge.From}' enters the trigger '{edge.To}'; triggers start runs and take no incoming edges.", edge.To, $"{path}.to");
-            if (from is null)
+            if (from is null || to is null or TriggerNode)
                 continue;
 
             var ports = FlowPorts.Of(from);
@@ -73,12 +72,9 @@ internal static class GraphRules
                 continue;
             }
 
-            if (to is not null)
-            {
-                if (!outgoing.TryGetValue(edge.From, out var list))
-                    outgoing[edge.From] = list = [];
-                list.Add(edge);
-            }
+            if (!outgoing.TryGetValue(edge.From, out var list))
+                outgoing[edge.From] = list = [];
+            list.Add(edge);
         }
 
         return outgoing;
