@@ -48,7 +48,7 @@ public sealed class FlowFiles(FlowValidator validator)
             return null;
 
         var read = JsonDocumentReader.Read<StoreSettings>(File.ReadAllText(path));
-        problems = read.Problems;
+        problems = read.Value is null ? read.Problems : SettingsValidator.Validate(read.Value);
         return read.Value;
     }
 

@@ -66,6 +66,9 @@ public static class ProblemCodes
     public const string InvalidTemplate = "template.invalid";
     public const string TitleTooLong = "title.too-long";
     public const string UnknownCouponPool = "coupon.unknown-pool";
+    public const string DuplicatePool = "coupon.duplicate-pool";
+    public const string UnreachableBranch = "branch.never-taken";
+    public const string EntersOnce = "entry.once";
     public const string InvalidUrl = "url.invalid";
     public const string LayoutUnknownNode = "layout.unknown-node";
 }

@@ -57,11 +57,39 @@ internal static partial class SettingRules
             }
         }
 
+        EndedBeforeItResumes(flow, sink);
+        if (flow.Nodes.OfType<TriggerNode>().FirstOrDefault(t => t.On == TriggerKind.Date) is { } yearly && (flow.Entry?.Reentry ?? Reentry.Never) == Reentry.Never)
+        {
+            sink.Warning(ProblemCodes.EntersOnce,
+                "A date trigger fires every year, but with reentry 'never' each customer enters only the first time; use reentry 'after' with a cooldown under a year.",
+                yearly.Id);
+        }
+
         if (flow.Layout is { } layout)
         {
             var ids = flow.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var key in layout.Keys.Where(k => !ids.Contains(k)))
                 sink.Warning(ProblemCodes.LayoutUnknownNode, $"The layout places '{key}', which is not a node of this flow.", path: $"$.layout.{key}");
+        }
+    }
+
+    /// <summary>
+    /// A wait for an event that is also an exit event, or the goal, never resumes by its event port:
+    /// the event ends the run first.
+    /// </summary>
+    private static void EndedBeforeItResumes(FlowDefinition flow, ProblemSink sink)
+    {
+        foreach (var wait in flow.Nodes.OfType<WaitNode>())
+        {
+            var ender = flow.ExitOn?.FirstOrDefault(e => e.Event == wait.Event && e.Filter is null) is not null ? "an exit event"
+                : flow.Goal is { Filter: null } goal && goal.Event == wait.Event ? "the goal"
+                : null;
+            if (ender is not null)
+            {
+                sink.Warning(ProblemCodes.UnreachableBranch,
+                    $"'{wait.Event}' is {ender} of this flow, so it ends the run before the wait '{wait.Id}' can resume by its 'event' port.",
+                    wait.Id);
+            }
         }
     }
 

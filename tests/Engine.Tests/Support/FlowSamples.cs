@@ -59,7 +59,7 @@ public static class FlowSamples
             { "id": "wait-4h", "type": "delay", "for": "PT4H" },
             { "id": "until-10", "type": "delay", "until": "10:00" },
             { "id": "until-birthday", "type": "delay", "untilAttribute": "birthday", "offset": "-P1D" },
-            { "id": "wait-order", "type": "wait", "event": "order.placed", "filter": "event.Properties[\"orderId\"] != null", "timeout": "P3D" },
+            { "id": "wait-order", "type": "wait", "event": "message.clicked", "filter": "event.Properties[\"messageId\"] != null", "timeout": "P3D" },
             { "id": "chat", "type": "action", "do": "send", "channel": "chat", "title": "Hi {{ customer.firstName }}", "body": "Use {{ coupon.code }}", "coupon": { "pool": "CART10" } },
             { "id": "email", "type": "action", "do": "send", "channel": "email", "title": "Subject", "body": "<p>Hello</p>" },
             { "id": "sms", "type": "action", "do": "send", "channel": "sms", "body": "Hello" },

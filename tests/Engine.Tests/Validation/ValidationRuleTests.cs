@@ -210,7 +210,7 @@ public class ValidationRuleTests
         var wait = N(flow, "wait");
         wait.Remove("for");
         wait["type"] = "wait";
-        wait["event"] = "order.placed";
+        wait["event"] = "message.read";
         wait["timeout"] = "PT4H";
         Edge(flow, "wait", "still")["port"] = "timeout";
 
@@ -227,5 +227,51 @@ public class ValidationRuleTests
     {
         var result = FlowValidator.Default.Validate(FlowSamples.AbandonedCart.Replace("CART10", "ANY", StringComparison.Ordinal));
         Assert.True(result.IsValid);
+    }
+
+    [Theory]
+    [InlineData("goal")]
+    [InlineData("exitOn")]
+    public void A_wait_for_an_event_that_ends_the_run_warns_that_its_event_branch_is_never_taken(string ender)
+    {
+        var flow = FlowSamples.Parse(FlowSamples.AbandonedCart);
+        var wait = N(flow, "wait");
+        wait.Remove("for");
+        wait["type"] = "wait";
+        wait["event"] = ender == "goal" ? "order.placed" : "cart.removed";
+        wait["timeout"] = "PT4H";
+        Edge(flow, "wait", "still")["port"] = "timeout";
+        Edges(flow).Add(new JsonObject { ["from"] = "wait", ["to"] = "done", ["port"] = "event" });
+        if (ender == "exitOn")
+            flow["exitOn"] = new JsonArray(new JsonObject { ["event"] = "cart.removed" });
+
+        var result = FlowValidator.Default.Validate(flow.ToJsonString(), Pools);
+
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Problems);
+        Assert.Equal((ProblemCodes.UnreachableBranch, "wait", ProblemSeverity.Warning), (warning.Code, warning.Location, warning.Severity));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("never", true)]
+    [InlineData("after", false)]
+    public void A_yearly_date_trigger_that_admits_each_customer_once_warns(string? reentry, bool warns)
+    {
+        var flow = FlowSamples.Parse(FlowSamples.AbandonedCart);
+        var start = N(flow, "start");
+        start["on"] = "date";
+        start.Remove("event");
+        start["attribute"] = "birthday";
+        flow["entry"] = reentry is null ? null : new JsonObject { ["reentry"] = reentry, ["cooldown"] = reentry == "after" ? "P300D" : null };
+        if (reentry is null)
+            flow.Remove("entry");
+        if (reentry == "never")
+            flow["entry"]!.AsObject().Remove("cooldown");
+
+        var problems = FlowValidator.Default.Validate(flow.ToJsonString(), Pools).Problems;
+
+        Assert.Equal(warns, problems.Any(p => p is { Code: ProblemCodes.EntersOnce, NodeId: "start", Severity: ProblemSeverity.Warning }));
+        Assert.DoesNotContain(problems, p => p.Severity == ProblemSeverity.Error);
     }
 }
