@@ -8,7 +8,7 @@ namespace ReEngage.Flows.Host.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly string[] Verbs = ["validate", "schema", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["validate", "simulate", "schema", "--help", "-h", "-?"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -17,6 +17,7 @@ internal static class CliApp
         var root = new RootCommand("ReEngage.Flows: re-engagement flows for online stores. Run without a verb to start the product.")
         {
             ValidateVerb.Create(output),
+            SimulateVerb.Create(output, error),
             SchemaVerb.Create(output),
         };
 

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Fluid;
+using NodaTime;
+
+namespace ReEngage.Flows.Engine.Channels;
+
+/// <summary>
+/// Renders Liquid titles and bodies with the camelCase model of DESIGN.md §3 (customer, event,
+/// coupon, run, flow). Parsed templates are cached by text; rendering is thread-safe.
+/// </summary>
+public sealed class MessageRenderer
+{
+    private static readonly FluidParser Parser = new();
+    private readonly ConcurrentDictionary<string, IFluidTemplate> templates = new(StringComparer.Ordinal);
+    private readonly TemplateOptions options = new() { MemberAccessStrategy = new UnsafeMemberAccessStrategy(), CultureInfo = CultureInfo.InvariantCulture };
+
+    public string Render(string template, IReadOnlyDictionary<string, object?> model, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var parsed = templates.GetOrAdd(template, text =>
+            Parser.TryParse(text, out var t, out var error) ? t : throw new InvalidOperationException($"Template does not parse: {error}"));
+        var context = new TemplateContext(options) { TimeZone = ToTimeZoneInfo(zone) };
+        foreach (var (name, value) in model)
+            context.SetValue(name, value);
+        return parsed.Render(context);
+    }
+
+    private static TimeZoneInfo ToTimeZoneInfo(DateTimeZone zone) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(zone.Id, out var info) ? info : TimeZoneInfo.Utc;
+}

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Model;
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Channels;
+
+/// <summary>
+/// Delivers the outbox: due messages of flows that are not paused go through their channel
+/// adapter; each outcome is recorded on the row. Transient failures are retried with growing
+/// back-off; a message whose moment passed more than the late-send window ago (a flow was paused)
+/// is skipped with that reason instead of sent late.
+/// </summary>
+public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases, ChannelRouter router, TimeProvider time)
+{
+    public const int MaxAttempts = 5;
+
+    public async Task<int> DispatchAsync(int batchSize = 200, CancellationToken cancellationToken = default)
+    {
+        var done = 0;
+        while (true)
+        {
+            var count = await DispatchBatchAsync(batchSize, cancellationToken);
+            done += count;
+            if (count < batchSize)
+                return done;
+        }
+    }
+
+    /// <summary>The earliest due time of a pending message of a flow that may act; null when none.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        return await db.Messages.Where(m => m.Status == MessageStatus.Pending && !held.Contains(m.FlowId)).MinAsync(m => (DateTimeOffset?)m.DueAt, cancellationToken);
+    }
+
+    private async Task<int> DispatchBatchAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+            return 0;
+
+        var now = time.GetUtcNow();
+        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var due = await db.Messages
+            .Where(m => m.Status == MessageStatus.Pending && m.DueAt <= now && !held.Contains(m.FlowId))
+            .OrderBy(m => m.DueAt).ThenBy(m => m.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+            return 0;
+
+        var settings = await EngineState.SettingsAsync(db, cancellationToken);
+        var lateWindow = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
+        var customerIds = due.Select(m => m.CustomerId).Distinct().ToList();
+        var contacts = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => (c.Email, c.Phone), cancellationToken);
+
+        foreach (var message in due)
+        {
+            if (LocalClock.Add(message.DueAt, lateWindow, NodaTime.DateTimeZone.Utc) < now)
+            {
+                Close(message, MessageStatus.Skipped, "late: its moment passed while it could not be sent", now);
+                continue;
+            }
+
+            var adapter = router.For(message);
+            if (adapter is null)
+            {
+                Close(message, MessageStatus.Failed, $"no channel adapter for {message.Channel}", now);
+                continue;
+            }
+
+            var contact = contacts.GetValueOrDefault(message.CustomerId);
+            message.Attempts++;
+            DeliveryResult result;
+            try
+            {
+                result = await adapter.DeliverAsync(new Delivery(message, contact.Email, contact.Phone), cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
+            {
+                result = new DeliveryResult(DeliveryOutcome.Retry, ex.Message);
+            }
+
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered:
+                    Close(message, MessageStatus.Sent, null, now);
+                    break;
+                case DeliveryOutcome.Retry when message.Attempts < MaxAttempts:
+                    message.DueAt = now.AddSeconds(30 * Math.Pow(2, message.Attempts - 1));
+                    message.Reason = result.Detail;
+                    break;
+                default:
+                    Close(message, MessageStatus.Failed, result.Detail ?? "delivery failed", now);
+                    break;
+            }
+
+            // One commit per message: a crash repeats at most the delivery in flight, which the
+            // adapter's idempotency key lets the gateway recognise.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return due.Count;
+    }
+
+    private static void Close(MessageRecord message, MessageStatus status, string? reason, DateTimeOffset now)
+    {
+        message.Status = status;
+        message.Reason = reason;
+        message.DoneAt = now;
+    }
+}

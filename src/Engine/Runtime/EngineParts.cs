@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Channels;
+using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Validation;
+
+namespace ReEngage.Flows.Engine.Runtime;
+
+/// <summary>The engine's parts wired together over one database and one clock (the host does the same through DI).</summary>
+public sealed class EngineParts
+{
+    public EngineParts(IDbContextFactory<FlowDbContext> databases, TimeProvider time, IEnumerable<IChannelAdapter>? adapters = null)
+    {
+        Databases = databases;
+        Time = time;
+        Recorder = new RecordingChannel();
+        Catalog = new FlowCatalog(FlowValidator.Default);
+        Renderer = new MessageRenderer();
+        Engine = new FlowEngine(databases, Catalog, Renderer, time);
+        Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time);
+    }
+
+    public IDbContextFactory<FlowDbContext> Databases { get; }
+
+    public TimeProvider Time { get; }
+
+    public RecordingChannel Recorder { get; }
+
+    public FlowCatalog Catalog { get; }
+
+    public MessageRenderer Renderer { get; }
+
+    public FlowEngine Engine { get; }
+
+    public OutboxDispatcher Dispatcher { get; }
+}

@@ -1,0 +1,377 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Channels;
+using ReEngage.Flows.Engine.Expressions;
+using ReEngage.Flows.Engine.Model;
+using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Validation;
+
+namespace ReEngage.Flows.Engine.Runtime;
+
+public enum IngestStatus
+{
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+/// <summary>What became of one event of a batch; <see cref="Index"/> is its position in the batch.</summary>
+public sealed record IngestOutcome(int Index, IngestStatus Status, string? Error = null, long? Seq = null);
+
+/// <summary>Replay (simulation) bounds of an ingest batch: no event after <see cref="StopAfter"/> is taken.</summary>
+public sealed record ReplayLimit(DateTimeOffset? StopAfter);
+
+/// <summary>
+/// The engine: takes events in, moves runs along as events and due times arrive, enters audiences
+/// on schedules and customers on their dates. Every public operation is one transaction per batch,
+/// on the instant <see cref="TimeProvider"/> says it is.
+/// </summary>
+public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowCatalog catalog, MessageRenderer renderer, TimeProvider time)
+{
+    private readonly RunStepper stepper = new(renderer);
+
+    public TimeProvider Time => time;
+
+    // ---- events -------------------------------------------------------------------------
+
+    /// <summary>Validates, de-duplicates (by eventId), stores and reacts to a batch of events, in order.</summary>
+    public Task<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
+        IngestAsync(events, replay: null, cancellationToken);
+
+    /// <summary>
+    /// Ingests in order; with <paramref name="replay"/> (the simulator) each event happens at its own
+    /// <c>occurredAt</c>, and the batch stops before an event that lies after <see cref="ReplayLimit.StopAfter"/>
+    /// or after the earliest wake-up the batch itself scheduled, so timers keep their place between events.
+    /// The outcomes cover the events processed (a prefix of the batch).
+    /// </summary>
+    public async Task<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<IncomingEvent> events, ReplayLimit? replay, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var programs = await EngineState.IsGloballyPausedAsync(db, cancellationToken) ? [] : await catalog.ActiveProgramsAsync(db, cancellationToken);
+        var held = programs.Count == 0 ? [] : await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+
+        var outcomes = new List<IngestOutcome>(events.Count);
+        var limit = replay?.StopAfter;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (replay is not null)
+            {
+                if (events[i].OccurredAt is { } at)
+                {
+                    if (outcomes.Count > 0 && limit is { } stop && at > stop)
+                        break;
+                    session.Now = at.ToUniversalTime();
+                }
+            }
+
+            outcomes.Add(await IngestOneAsync(session, i, events[i], programs, held, cancellationToken));
+            if (replay is not null)
+            {
+                var earliest = db.Runs.Local.Where(r => r.Status == RunStatus.Waiting && r.WakeAt is not null).Select(r => r.WakeAt!.Value)
+                    .Concat(db.Messages.Local.Where(m => m.Status == MessageStatus.Pending).Select(m => m.DueAt))
+                    .DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                if (earliest < (limit ?? DateTimeOffset.MaxValue))
+                    limit = earliest;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private async Task<IngestOutcome> IngestOneAsync(EngineSession session, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
+    {
+        if (incoming.Problem() is { } problem)
+            return new IngestOutcome(index, IngestStatus.Rejected, problem);
+
+        var db = session.Db;
+        if (incoming.EventId is { } eventId
+            && (db.Events.Local.Any(e => e.EventId == eventId) || await db.Events.AnyAsync(e => e.EventId == eventId, cancellationToken)))
+        {
+            return new IngestOutcome(index, IngestStatus.Duplicate);
+        }
+
+        var customerId = await ResolveCustomerAsync(session, incoming, cancellationToken);
+        var record = new EventRecord
+        {
+            EventId = incoming.EventId,
+            Type = incoming.Type!,
+            CustomerId = customerId,
+            AnonymousId = incoming.AnonymousId,
+            OccurredAt = incoming.OccurredAt!.Value.ToUniversalTime(),
+            ReceivedAt = time.GetUtcNow(),
+            PropertiesJson = EngineSession.ToJson(incoming.Properties),
+        };
+        db.Events.Add(record);
+
+        var customer = await session.CustomerAsync(customerId, cancellationToken);
+        customer.IsAnonymous = incoming.CustomerId is null;
+        await ApplyProfileAsync(session, customer, record, incoming.Properties, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        session.Remember(record);
+
+        await ReactAsync(session, customer, record, held, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var program in programs)
+        {
+            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Event && t.Event == record.Type))
+                await TryEnterAsync(session, program, trigger, customer, record.Seq, cancellationToken);
+        }
+
+        return new IngestOutcome(index, IngestStatus.Accepted, Seq: record.Seq);
+    }
+
+    private static async Task<string> ResolveCustomerAsync(EngineSession session, IncomingEvent incoming, CancellationToken cancellationToken)
+    {
+        if (incoming.Type == EventTypes.Identify)
+        {
+            await IdentityMerge.LinkAsync(session, incoming.AnonymousId!, incoming.CustomerId!, cancellationToken);
+            return incoming.CustomerId!;
+        }
+
+        if (incoming.CustomerId is { } known)
+            return known;
+
+        var link = await session.Db.IdentityLinks.FindAsync([incoming.AnonymousId!], cancellationToken);
+        return link?.CustomerId ?? IdentityMerge.AnonymousProfileId(incoming.AnonymousId!);
+    }
+
+    /// <summary>Profile fields and facts the event changes (see <see cref="CustomerProfile"/> for the exact definitions).</summary>
+    private static async Task ApplyProfileAsync(EngineSession session, CustomerRecord customer, EventRecord record, JsonObject? properties, CancellationToken cancellationToken)
+    {
+        var db = session.Db;
+        var newOrder = false;
+        if (record.Type == EventTypes.OrderPlaced)
+        {
+            var orderId = CustomerProfile.Text(properties, "orderId") ?? record.EventId ?? $"seq-{record.OccurredAt.UtcTicks}";
+            newOrder = !db.CustomerOrders.Local.Any(o => o.CustomerId == customer.Id && o.OrderId == orderId)
+                && await db.CustomerOrders.FindAsync([customer.Id, orderId], cancellationToken) is null;
+            if (newOrder)
+                db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customer.Id, OrderId = orderId });
+        }
+
+        if (record.Type is EventTypes.SignedUp or EventTypes.Identify)
+        {
+            var scalars = CustomerProfile.Scalars(properties);
+            var email = scalars.GetValueOrDefault("email");
+            var phone = scalars.GetValueOrDefault("phone");
+            scalars.Remove("email");
+            scalars.Remove("phone");
+            CustomerProfile.Merge(customer, email, phone, scalars);
+        }
+
+        CustomerProfile.ApplyFacts(customer, record.Type, record.OccurredAt, properties, newOrder);
+
+        if (record.Type == EventTypes.MessageRead)
+            await Engagement.MarkReadAsync(db, customer.Id, properties, session.Now, cancellationToken);
+
+        var redeemed = record.Type == EventTypes.CouponRedeemed ? CustomerProfile.Text(properties, "code") ?? CustomerProfile.Text(properties, "couponCode")
+            : record.Type == EventTypes.OrderPlaced ? CustomerProfile.Text(properties, "couponCode")
+            : null;
+        if (redeemed is not null)
+            await Engagement.MarkRedeemedAsync(db, customer.Id, redeemed, record.OccurredAt, cancellationToken);
+    }
+
+    /// <summary>The customer's runs hear the event: goals convert, exit events end runs, waits resume.</summary>
+    private async Task ReactAsync(EngineSession session, CustomerRecord customer, EventRecord record, HashSet<string> held, CancellationToken cancellationToken)
+    {
+        var runs = await session.Db.Runs
+            .Where(r => r.CustomerId == customer.Id && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+            .OrderBy(r => r.Id)
+            .ToListAsync(cancellationToken);
+        if (runs.Count == 0)
+            return;
+
+        var eventInput = session.Remember(record);
+        foreach (var run in runs.Where(r => !held.Contains(r.FlowId)))
+        {
+            var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
+            var flow = program.Flow;
+            var scope = new ExpressionScope(session.Input(customer), eventInput, EngineSession.RunInput(run, session.Now));
+            try
+            {
+                if (flow.Goal is { } goal && goal.Event == record.Type
+                    && (program.GoalWithin is not { } within || LocalClock.Add(run.EnteredAt, within, NodaTime.DateTimeZone.Utc) >= session.Now)
+                    && (goal.Filter is null || program.Test(goal.Filter, scope)))
+                {
+                    RunStepper.End(session, run, StepOutcome.Converted, $"goal {record.Type}");
+                    continue;
+                }
+
+                if (flow.ExitOn?.FirstOrDefault(x => x.Event == record.Type && (x.Filter is null || program.Test(x.Filter, scope))) is not null)
+                {
+                    RunStepper.End(session, run, StepOutcome.Exited, $"exit on {record.Type}");
+                    continue;
+                }
+
+                if (run.Status == RunStatus.Waiting && run.AwaitEvent == record.Type
+                    && program.Node(run.NodeId) is WaitNode wait
+                    && (wait.Filter is null || program.Test(wait.Filter, scope)))
+                {
+                    run.EventSeq = record.Seq;
+                    await stepper.ResumeAsync(session, program, run, customer, FlowPorts.Event, cancellationToken);
+                }
+            }
+            catch (ExpressionFailedException ex)
+            {
+                RunStepper.Fail(session, run, run.NodeId, ex.Message);
+            }
+        }
+    }
+
+    private async Task TryEnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, CancellationToken cancellationToken)
+    {
+        if (customer.IsAnonymous && trigger.On != TriggerKind.Event)
+            return;
+
+        var filter = trigger.On switch
+        {
+            TriggerKind.Event => trigger.Filter,
+            TriggerKind.Schedule => trigger.Audience,
+            _ => null,
+        };
+        if (filter is not null)
+        {
+            var scope = new ExpressionScope(session.Input(customer), await session.EventAsync(eventSeq, cancellationToken), RunInput.None);
+            try
+            {
+                if (!program.Test(filter, scope))
+                    return;
+            }
+            catch (ExpressionFailedException ex)
+            {
+                await RunStepper.FailAtTriggerAsync(session, program, trigger, customer, eventSeq, ex.Message, cancellationToken);
+                return;
+            }
+        }
+
+        if (!await Entries.AdmitAsync(session, program, customer.Id, cancellationToken))
+            return;
+
+        await stepper.EnterAsync(session, program, trigger, customer, eventSeq, cancellationToken);
+    }
+
+    // ---- due runs -----------------------------------------------------------------------
+
+    /// <summary>Advances every waiting run whose time has come, in batches; returns how many moved.</summary>
+    public async Task<int> TickAsync(int batchSize = 500, CancellationToken cancellationToken = default)
+    {
+        var moved = 0;
+        while (true)
+        {
+            var count = await TickBatchAsync(batchSize, cancellationToken);
+            moved += count;
+            if (count < batchSize)
+                return moved;
+        }
+    }
+
+    private async Task<int> TickBatchAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+            return 0;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var due = await db.Runs
+            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
+            .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+            return 0;
+
+        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), now);
+        foreach (var run in due)
+        {
+            var program = await catalog.ProgramAsync(db, run.FlowId, run.Version, cancellationToken);
+            var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
+            var port = program.Node(run.NodeId) is WaitNode ? FlowPorts.Timeout : FlowPorts.Default;
+            await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    // ---- schedules and dates ------------------------------------------------------------
+
+    /// <summary>A schedule trigger fired: every customer of its audience enters (subject to the entry rules), streamed in batches.</summary>
+    public async Task<int> FireScheduleAsync(string flowId, string triggerId, int batchSize = 500, CancellationToken cancellationToken = default)
+    {
+        var entered = 0;
+        string? after = null;
+        while (true)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+                return entered;
+            var program = (await catalog.ActiveProgramsAsync(db, cancellationToken)).FirstOrDefault(p => p.FlowId == flowId);
+            if (program?.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is not TriggerNode { On: TriggerKind.Schedule } trigger)
+                return entered;
+
+            var ids = await db.Customers.AsNoTracking()
+                .Where(c => !c.IsAnonymous && (after == null || c.Id.CompareTo(after) > 0))
+                .OrderBy(c => c.Id).Select(c => c.Id).Take(batchSize)
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+                return entered;
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+            foreach (var id in ids)
+            {
+                var before = db.Runs.Local.Count;
+                await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
+                entered += db.Runs.Local.Count - before;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            after = ids[^1];
+        }
+    }
+
+    /// <summary>Enters the customers whose date trigger moments fall in (<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public async Task<int> SweepDatesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+            return 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var entered = 0;
+        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        {
+            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
+            {
+                foreach (var id in await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken))
+                {
+                    var before = db.Runs.Local.Count;
+                    await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
+                    entered += db.Runs.Local.Count - before;
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entered;
+    }
+
+    /// <summary>The earliest due time of a waiting run of a flow that may act; null when none waits.</summary>
+    public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        return await db.Runs.Where(r => r.Status == RunStatus.Waiting && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using ReEngage.Flows.Engine.Runtime;
+
+namespace ReEngage.Flows.Engine.Simulation;
+
+/// <summary>A line of input that could not be used, named by file and line.</summary>
+public sealed record InputProblem(string File, int Line, string Message)
+{
+    public override string ToString() => $"{File}:{Line}: {Message}";
+}
+
+/// <summary>A customer record on the wire: <c>{"customerId": "1042", "email": "…", "phone": "…", "attributes": {…}}</c>.</summary>
+public sealed record IncomingCustomer
+{
+    public string? CustomerId { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? Phone { get; init; }
+
+    public JsonObject? Attributes { get; init; }
+}
+
+/// <summary>Reads the simulator's JSONL inputs, keeping every good line and naming every bad one.</summary>
+public static class SimulationInputs
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static IEnumerable<(int Line, IncomingEvent Event)> ReadEvents(string path, List<InputProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        foreach (var (line, text) in Lines(path))
+        {
+            IncomingEvent? parsed = null;
+            try
+            {
+                parsed = JsonSerializer.Deserialize<IncomingEvent>(text, Options);
+            }
+            catch (JsonException ex)
+            {
+                problems.Add(new InputProblem(path, line, $"not a valid event: {Clean(ex)}"));
+            }
+
+            if (parsed is null)
+                continue;
+            if (parsed.Problem() is { } problem)
+            {
+                problems.Add(new InputProblem(path, line, problem));
+                continue;
+            }
+
+            yield return (line, parsed);
+        }
+    }
+
+    public static IEnumerable<IncomingCustomer> ReadCustomers(string path, List<InputProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        foreach (var (line, text) in Lines(path))
+        {
+            IncomingCustomer? parsed = null;
+            try
+            {
+                parsed = JsonSerializer.Deserialize<IncomingCustomer>(text, Options);
+            }
+            catch (JsonException ex)
+            {
+                problems.Add(new InputProblem(path, line, $"not a valid customer: {Clean(ex)}"));
+            }
+
+            if (parsed is null)
+                continue;
+            if (string.IsNullOrWhiteSpace(parsed.CustomerId))
+            {
+                problems.Add(new InputProblem(path, line, "'customerId' is required."));
+                continue;
+            }
+
+            yield return parsed;
+        }
+    }
+
+    private static IEnumerable<(int Line, string Text)> Lines(string path)
+    {
+        var number = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            number++;
+            if (!string.IsNullOrWhiteSpace(text))
+                yield return (number, text);
+        }
+    }
+
+    private static string Clean(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0)
+            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut < 0 ? message : message[..cut]) + (ex.Path is { Length: > 1 } path ? $" (at {path})" : "");
+    }
+}

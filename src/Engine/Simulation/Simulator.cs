@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Model;
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Validation;
+
+namespace ReEngage.Flows.Engine.Simulation;
+
+/// <summary>What to replay.</summary>
+public sealed record SimulationRequest
+{
+    public required IReadOnlyList<FlowDefinition> Flows { get; init; }
+
+    /// <summary>Events in file order; they are applied in <c>occurredAt</c> order, ties in this order.</summary>
+    public required IReadOnlyList<IncomingEvent> Events { get; init; }
+
+    public IReadOnlyList<IncomingCustomer> Customers { get; init; } = [];
+
+    public StoreSettings Settings { get; init; } = new();
+
+    /// <summary>Where the virtual clock stops; default: the last event's time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Folder for the temporary store; default: the system's temp folder.</summary>
+    public string? WorkFolder { get; init; }
+}
+
+/// <summary>One message the flows would have sent (or that a guardrail stopped), as <c>simulate</c> writes it.</summary>
+public sealed record SimulatedMessage(
+    string CustomerId, string FlowId, string NodeId, string Channel, DateTimeOffset At,
+    string Status, string? Reason, string? Title, string? Body, string? CouponCode)
+{
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new UtcSecondsConverter() },
+    };
+
+    public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Instants as <c>2026-03-02T10:00:00Z</c> (fractions only when there are any).</summary>
+    private sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>Per node: how many runs passed, waited, were suppressed, failed or converted there.</summary>
+public sealed record NodeSummary(string FlowId, string NodeId, int Entered, int Passed, int Waiting, int Suppressed, int Failed, int Converted, int Exited);
+
+public sealed record SimulationResult(IReadOnlyList<SimulatedMessage> Messages, IReadOnlyList<NodeSummary> Nodes, int EventsApplied, int EventsSkipped);
+
+/// <summary>
+/// The backtest: the same engine on a temporary SQLite store and a virtual clock. Events are
+/// applied at their own time; between them the clock jumps to each due wake-up, schedule fire,
+/// date moment and message, in time order (an event before a timer due at the same instant).
+/// </summary>
+public static class Simulator
+{
+    private const int EventBatch = 500;
+
+    public static async Task<SimulationResult> RunAsync(SimulationRequest request, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var events = request.Events
+            .Select((e, i) => (Event: e, Order: i))
+            .OrderBy(x => x.Event.OccurredAt).ThenBy(x => x.Order)
+            .Select(x => x.Event with { OccurredAt = x.Event.OccurredAt!.Value.ToUniversalTime() })
+            .ToList();
+        var start = events.Count > 0 ? events[0].OccurredAt!.Value : request.Until ?? DateTimeOffset.UnixEpoch;
+        var until = request.Until ?? (events.Count > 0 ? events[^1].OccurredAt!.Value : start);
+
+        var folder = Directory.CreateTempSubdirectory("reengage-simulate-");
+        try
+        {
+            var clock = new SimulationClock(start);
+            var databases = await FlowDbContextFactory.SqliteAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
+            var parts = new EngineParts(databases, clock);
+            await SetUpAsync(parts, request, start, cancellationToken);
+
+            var timers = new Timers(parts, request.Flows, start);
+            var index = 0;
+            var skipped = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var nextEvent = index < events.Count ? events[index].OccurredAt : null;
+                var nextTimer = await timers.NextAsync(cancellationToken);
+                if (nextTimer is { } timer && timer <= until && (nextEvent is null || timer < nextEvent))
+                {
+                    clock.MoveTo(timer);
+                    await timers.RunDueAsync(clock.Now, cancellationToken);
+                    continue;
+                }
+
+                if (nextEvent is null || nextEvent > until)
+                    break;
+
+                var batch = events.GetRange(index, Math.Min(EventBatch, events.Count - index));
+                clock.MoveTo(nextEvent.Value);
+                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until), cancellationToken);
+                skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
+                index += outcomes.Count;
+                clock.MoveTo(batch[outcomes.Count - 1].OccurredAt!.Value);
+                progress?.Report(events.Count == 0 ? 1 : (double)index / events.Count);
+            }
+
+            progress?.Report(1);
+            return new SimulationResult(await MessagesAsync(databases, cancellationToken), await SummaryAsync(databases, request.Flows, cancellationToken), index - skipped, skipped);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task SetUpAsync(EngineParts parts, SimulationRequest request, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        await using var db = await parts.Databases.CreateDbContextAsync(cancellationToken);
+        await EngineState.SaveSettingsAsync(db, request.Settings, cancellationToken);
+        foreach (var incoming in request.Customers)
+        {
+            var customer = await db.Customers.FindAsync([incoming.CustomerId!], cancellationToken);
+            if (customer is null)
+            {
+                customer = new CustomerRecord { Id = incoming.CustomerId! };
+                db.Customers.Add(customer);
+            }
+
+            CustomerProfile.Merge(customer, incoming.Email, incoming.Phone, CustomerProfile.Scalars(incoming.Attributes));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var context = new FlowValidationContext { CouponPools = request.Settings.CouponPools.Select(p => p.Id).ToHashSet(StringComparer.Ordinal) };
+        foreach (var flow in request.Flows)
+        {
+            var result = await parts.Catalog.PublishAsync(db, flow, start, context, FlowSource.File, cancellationToken: cancellationToken);
+            if (!result.Published)
+                throw new InvalidOperationException($"Flow '{flow.Id}' cannot run: {string.Join("; ", result.Problems.Where(p => p.Severity == ProblemSeverity.Error))}");
+        }
+    }
+
+    private static async Task<IReadOnlyList<SimulatedMessage>> MessagesAsync(IDbContextFactory<FlowDbContext> databases, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Messages.AsNoTracking()
+            .Where(m => m.Kind == OutboxKind.Message && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Suppressed))
+            .ToListAsync(cancellationToken);
+        return rows
+            .OrderBy(m => m.DueAt).ThenBy(m => m.Id)
+            .Select(m => new SimulatedMessage(
+                m.CustomerId, m.FlowId, m.NodeId, m.Channel.ToString().ToLowerInvariant(), m.DueAt,
+                m.Status == MessageStatus.Sent ? "sent" : "suppressed", m.Reason, m.Title, m.Body, m.CouponCode))
+            .ToList();
+    }
+
+    private static async Task<IReadOnlyList<NodeSummary>> SummaryAsync(IDbContextFactory<FlowDbContext> databases, IReadOnlyList<FlowDefinition> flows, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var steps = await db.Steps.AsNoTracking()
+            .GroupBy(s => new { s.FlowId, s.NodeId, s.Outcome })
+            .Select(g => new { g.Key.FlowId, g.Key.NodeId, g.Key.Outcome, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var waiting = await db.Runs.AsNoTracking()
+            .Where(r => r.Status == RunStatus.Waiting)
+            .GroupBy(r => new { r.FlowId, r.NodeId })
+            .Select(g => new { g.Key.FlowId, g.Key.NodeId, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+
+        int Count(string flow, string node, StepOutcome outcome) =>
+            steps.Where(s => s.FlowId == flow && s.NodeId == node && s.Outcome == outcome).Sum(s => s.Count);
+
+        return flows.SelectMany(f => f.Nodes.Select(n => new NodeSummary(
+                f.Id, n.Id,
+                Count(f.Id, n.Id, StepOutcome.Entered),
+                Count(f.Id, n.Id, StepOutcome.Passed) + Count(f.Id, n.Id, StepOutcome.Completed),
+                waiting.Where(w => w.FlowId == f.Id && w.NodeId == n.Id).Sum(w => w.Count),
+                Count(f.Id, n.Id, StepOutcome.Suppressed),
+                Count(f.Id, n.Id, StepOutcome.Failed),
+                Count(f.Id, n.Id, StepOutcome.Converted),
+                Count(f.Id, n.Id, StepOutcome.Exited))))
+            .ToList();
+    }
+
+    /// <summary>Everything the engine does on its own, and when it next has to.</summary>
+    private sealed class Timers(EngineParts parts, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
+    {
+        private readonly List<(string FlowId, TriggerNode Trigger)> schedules =
+            [.. flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Schedule).Select(t => (f.Id, t)))];
+
+        private readonly bool hasDates = flows.Any(f => f.Nodes.OfType<TriggerNode>().Any(t => t.On == TriggerKind.Date));
+        private readonly Dictionary<string, DateTimeOffset?> nextFire = [];
+        private readonly DateTimeOffset origin = start;
+        private DateTimeOffset lastSweep = start;
+
+        public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
+        {
+            var candidates = new List<DateTimeOffset?>
+            {
+                await parts.Engine.NextWakeAsync(cancellationToken),
+                await parts.Dispatcher.NextDueAsync(cancellationToken),
+            };
+            foreach (var (flowId, trigger) in schedules)
+                candidates.Add(NextFire(flowId, trigger));
+            if (hasDates)
+                candidates.Add(await NextDateMomentAsync(cancellationToken));
+            return candidates.Where(c => c is not null).Min();
+        }
+
+        public async Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            foreach (var (flowId, trigger) in schedules)
+            {
+                if (NextFire(flowId, trigger) is { } fire && fire <= now)
+                {
+                    await parts.Engine.FireScheduleAsync(flowId, trigger.Id, cancellationToken: cancellationToken);
+                    nextFire[Key(flowId, trigger)] = Schedules.NextFire(trigger, now);
+                }
+            }
+
+            if (hasDates)
+            {
+                await parts.Engine.SweepDatesAsync(lastSweep, now, cancellationToken);
+                lastSweep = now;
+            }
+
+            await parts.Engine.TickAsync(cancellationToken: cancellationToken);
+            await parts.Dispatcher.DispatchAsync(cancellationToken: cancellationToken);
+        }
+
+        private DateTimeOffset? NextFire(string flowId, TriggerNode trigger)
+        {
+            var key = Key(flowId, trigger);
+            if (!nextFire.TryGetValue(key, out var next))
+                nextFire[key] = next = Schedules.NextFire(trigger, origin.AddTicks(-1));
+            return next;
+        }
+
+        private async Task<DateTimeOffset?> NextDateMomentAsync(CancellationToken cancellationToken)
+        {
+            await using var db = await parts.Databases.CreateDbContextAsync(cancellationToken);
+            var store = (await EngineState.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
+            DateTimeOffset? next = null;
+            foreach (var trigger in flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Date)))
+            {
+                var moment = await DateTriggers.NextMomentAsync(db, trigger, store, lastSweep, cancellationToken);
+                if (next is null || moment < next)
+                    next = moment;
+            }
+
+            return next;
+        }
+
+        private static string Key(string flowId, TriggerNode trigger) => $"{flowId}/{trigger.Id}";
+    }
+}

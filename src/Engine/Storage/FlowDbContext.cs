@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ReEngage.Flows.Engine.Storage;
+
+/// <summary>
+/// The engine's database. Provider-neutral: each provider derives from it (its own migrations
+/// and conventions live with the derived type), so PostgreSQL slots in beside SQLite.
+/// </summary>
+public abstract class FlowDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<CustomerRecord> Customers => Set<CustomerRecord>();
+
+    public DbSet<CustomerOrderRecord> CustomerOrders => Set<CustomerOrderRecord>();
+
+    public DbSet<IdentityLinkRecord> IdentityLinks => Set<IdentityLinkRecord>();
+
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+
+    public DbSet<FlowRecord> Flows => Set<FlowRecord>();
+
+    public DbSet<FlowVersionRecord> FlowVersions => Set<FlowVersionRecord>();
+
+    public DbSet<RunRecord> Runs => Set<RunRecord>();
+
+    public DbSet<StepRecord> Steps => Set<StepRecord>();
+
+    public DbSet<MessageRecord> Messages => Set<MessageRecord>();
+
+    public DbSet<EntryRecord> Entries => Set<EntryRecord>();
+
+    public DbSet<CouponIssueRecord> CouponIssues => Set<CouponIssueRecord>();
+
+    public DbSet<EngineStateRecord> EngineState => Set<EngineStateRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<CustomerRecord>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.Email);
+            e.HasIndex(c => c.TimeZone);
+        });
+        modelBuilder.Entity<CustomerOrderRecord>().HasKey(o => new { o.CustomerId, o.OrderId });
+        modelBuilder.Entity<IdentityLinkRecord>().HasKey(l => l.AnonymousId);
+
+        modelBuilder.Entity<EventRecord>(e =>
+        {
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+            e.HasIndex(x => x.EventId).IsUnique();
+            e.HasIndex(x => new { x.CustomerId, x.Type, x.OccurredAt });
+        });
+
+        modelBuilder.Entity<FlowRecord>().HasKey(f => f.Id);
+        modelBuilder.Entity<FlowVersionRecord>().HasKey(v => new { v.FlowId, v.Version });
+
+        modelBuilder.Entity<RunRecord>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.Status, r.WakeAt });
+            e.HasIndex(r => new { r.CustomerId, r.Status });
+            e.HasIndex(r => new { r.FlowId, r.Status });
+        });
+
+        modelBuilder.Entity<StepRecord>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.HasIndex(s => new { s.RunId, s.Seq }).IsUnique();
+            e.HasIndex(s => new { s.FlowId, s.NodeId, s.Outcome });
+        });
+
+        modelBuilder.Entity<MessageRecord>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.HasIndex(m => new { m.RunId, m.StepSeq }).IsUnique();
+            e.HasIndex(m => new { m.Status, m.DueAt });
+            e.HasIndex(m => new { m.CustomerId, m.CreatedAt });
+            e.HasIndex(m => new { m.FlowId, m.CreatedAt });
+        });
+
+        modelBuilder.Entity<EntryRecord>().HasKey(x => new { x.FlowId, x.CustomerId });
+
+        modelBuilder.Entity<CouponIssueRecord>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.UniqueCode).IsUnique();
+            e.HasIndex(c => c.Code);
+            e.HasIndex(c => new { c.PoolId, c.CustomerId });
+        });
+
+        modelBuilder.Entity<EngineStateRecord>().HasKey(s => s.Key);
+    }
+}
+
+/// <summary>SQLite: the embedded default. Instants are stored as UTC ticks so they sort and compare in SQL.</summary>
+public sealed class SqliteFlowDbContext(DbContextOptions<SqliteFlowDbContext> options) : FlowDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<decimal>().HaveConversion<double>();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+}

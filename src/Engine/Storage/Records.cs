@@ -1,0 +1,339 @@
+using ReEngage.Flows.Engine.Model;
+
+namespace ReEngage.Flows.Engine.Storage;
+
+// Persistence shapes. Query fields are scalar, indexed columns; nested values (attributes,
+// tags, consent, properties, flow graphs) are JSON text columns. Times are UTC instants.
+
+/// <summary>A customer profile and the facts kept up to date as their events arrive.</summary>
+public sealed class CustomerRecord
+{
+    public required string Id { get; set; }
+
+    /// <summary>True for a profile known only by an anonymous id (browser or app token).</summary>
+    public bool IsAnonymous { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    /// <summary>Attributes as a JSON object of strings (firstName, country, birthday …).</summary>
+    public string AttributesJson { get; set; } = "{}";
+
+    /// <summary>Tags as a JSON array of strings.</summary>
+    public string TagsJson { get; set; } = "[]";
+
+    /// <summary>Consent decisions per channel as a JSON object of booleans; absent = no decision.</summary>
+    public string ConsentJson { get; set; } = "{}";
+
+    public string? TimeZone { get; set; }
+
+    public int Points { get; set; }
+
+    public string? Tier { get; set; }
+
+    public int OrderCount { get; set; }
+
+    public decimal TotalSpent { get; set; }
+
+    public decimal CartValue { get; set; }
+
+    public DateTimeOffset? LastOrderAt { get; set; }
+
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    public DateTimeOffset? FirstSeenAt { get; set; }
+
+    public int RfmR { get; set; }
+
+    public int RfmF { get; set; }
+
+    public int RfmM { get; set; }
+
+    public string? RfmSegment { get; set; }
+}
+
+/// <summary>An order counted once per customer, whatever number of events repeat it.</summary>
+public sealed class CustomerOrderRecord
+{
+    public required string CustomerId { get; set; }
+
+    public required string OrderId { get; set; }
+}
+
+/// <summary>Links an anonymous id to the customer it turned out to be (after <c>identify</c>).</summary>
+public sealed class IdentityLinkRecord
+{
+    public required string AnonymousId { get; set; }
+
+    public required string CustomerId { get; set; }
+}
+
+/// <summary>An event as stored: append-only; <see cref="Seq"/> is the arrival order.</summary>
+public sealed class EventRecord
+{
+    public long Seq { get; set; }
+
+    public string? EventId { get; set; }
+
+    public required string Type { get; set; }
+
+    public required string CustomerId { get; set; }
+
+    public string? AnonymousId { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public string PropertiesJson { get; set; } = "{}";
+}
+
+public enum FlowStatus
+{
+    Draft,
+    Active,
+    Paused,
+    Finished,
+}
+
+public enum FlowSource
+{
+    File,
+    Designer,
+}
+
+/// <summary>A flow: its current draft, its state and which published version new runs take.</summary>
+public sealed class FlowRecord
+{
+    public required string Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public FlowStatus Status { get; set; }
+
+    public FlowSource Source { get; set; }
+
+    public string? SourcePath { get; set; }
+
+    /// <summary>The latest published version; null before the first publish.</summary>
+    public int? PublishedVersion { get; set; }
+
+    public required string DraftJson { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An immutable published version of a flow; runs finish on the version they started on.</summary>
+public sealed class FlowVersionRecord
+{
+    public required string FlowId { get; set; }
+
+    public int Version { get; set; }
+
+    public required string Json { get; set; }
+
+    public required string ContentHash { get; set; }
+
+    public DateTimeOffset PublishedAt { get; set; }
+}
+
+public enum RunStatus
+{
+    Active,
+    Waiting,
+    Completed,
+    Exited,
+    Failed,
+}
+
+/// <summary>One customer's journey through one published flow version.</summary>
+public sealed class RunRecord
+{
+    public long Id { get; set; }
+
+    public required string FlowId { get; set; }
+
+    public int Version { get; set; }
+
+    public required string CustomerId { get; set; }
+
+    public RunStatus Status { get; set; }
+
+    public required string NodeId { get; set; }
+
+    /// <summary>When a waiting run is due (end of its delay, or its wait's timeout).</summary>
+    public DateTimeOffset? WakeAt { get; set; }
+
+    /// <summary>The event type a run at a wait node is waiting for.</summary>
+    public string? AwaitEvent { get; set; }
+
+    public DateTimeOffset EnteredAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public string? EndReason { get; set; }
+
+    /// <summary>The event expressions see as <c>event</c>: the trigger's, then the awaited one's.</summary>
+    public long? EventSeq { get; set; }
+
+    /// <summary>The random-split branch the run took, for A/B attribution.</summary>
+    public string? Branch { get; set; }
+
+    /// <summary>The last node that sent a message, for goal attribution.</summary>
+    public string? LastMessageNodeId { get; set; }
+
+    public int StepCount { get; set; }
+
+    public int MessagesSent { get; set; }
+}
+
+public enum StepOutcome
+{
+    Entered,
+    Passed,
+    Waiting,
+    Suppressed,
+    Failed,
+    Converted,
+    Exited,
+    Completed,
+}
+
+/// <summary>One line of a run's step log; (RunId, Seq) is unique, so a replayed step writes nothing.</summary>
+public sealed class StepRecord
+{
+    public long Id { get; set; }
+
+    public long RunId { get; set; }
+
+    public int Seq { get; set; }
+
+    public required string FlowId { get; set; }
+
+    public int Version { get; set; }
+
+    public required string NodeId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public StepOutcome Outcome { get; set; }
+
+    public string? Port { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+public enum OutboxKind
+{
+    /// <summary>A message to the customer (chat, email, SMS, push, WhatsApp, or a gateway webhook).</summary>
+    Message,
+
+    /// <summary>A call of a webhook action (a CRM, an ad audience): delivered, not a message.</summary>
+    Webhook,
+}
+
+public enum MessageStatus
+{
+    Pending,
+    Sent,
+    Suppressed,
+    Failed,
+    Skipped,
+}
+
+/// <summary>A message in the outbox, written in the same transaction as the step that produced it.</summary>
+public sealed class MessageRecord
+{
+    public long Id { get; set; }
+
+    public long RunId { get; set; }
+
+    public int StepSeq { get; set; }
+
+    public required string FlowId { get; set; }
+
+    public int FlowVersion { get; set; }
+
+    public required string NodeId { get; set; }
+
+    public required string CustomerId { get; set; }
+
+    public OutboxKind Kind { get; set; }
+
+    public Channel Channel { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Body { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? CouponCode { get; set; }
+
+    public MessageStatus Status { get; set; }
+
+    public string? Reason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>When it was sent, or stopped.</summary>
+    public DateTimeOffset? DoneAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset? ReadAt { get; set; }
+}
+
+/// <summary>A customer's entries into a flow, for the re-entry rules.</summary>
+public sealed class EntryRecord
+{
+    public required string FlowId { get; set; }
+
+    public required string CustomerId { get; set; }
+
+    public DateTimeOffset LastEnteredAt { get; set; }
+
+    public int Entries { get; set; }
+}
+
+/// <summary>A coupon code issued to a customer (or the shared code of a pool, once per issue).</summary>
+public sealed class CouponIssueRecord
+{
+    public long Id { get; set; }
+
+    public required string PoolId { get; set; }
+
+    public required string Code { get; set; }
+
+    /// <summary>The code again for unique pools (unique index), null for shared ones.</summary>
+    public string? UniqueCode { get; set; }
+
+    public required string CustomerId { get; set; }
+
+    public string? FlowId { get; set; }
+
+    public string? NodeId { get; set; }
+
+    public long? RunId { get; set; }
+
+    public string? Branch { get; set; }
+
+    public DateTimeOffset IssuedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RedeemedAt { get; set; }
+}
+
+/// <summary>Small named values of the engine: the global pause switch, the store settings, sweep marks.</summary>
+public sealed class EngineStateRecord
+{
+    public required string Key { get; set; }
+
+    public required string Value { get; set; }
+}

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ReEngage.Flows.Engine.Storage;
+
+/// <summary>
+/// The one seam between the engine and its database provider: how a context is configured, and
+/// how the schema is brought up to date on start.
+/// </summary>
+public static class StorageSetup
+{
+    public static void Configure(DbContextOptionsBuilder builder, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Provider)
+        {
+            case StorageProvider.Sqlite:
+                builder.UseSqlite(SqliteConnectionString(options.SqlitePath))
+                    .AddInterceptors(SqlitePragmas.Instance);
+                break;
+            default:
+                throw new NotSupportedException($"Storage provider {options.Provider} is not available yet; use Sqlite.");
+        }
+    }
+
+    public static string SqliteConnectionString(string path) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Seconds a command waits on a locked database before failing.
+            DefaultTimeout = 30,
+        }.ToString();
+
+    /// <summary>Creates the database when missing and applies pending migrations; WAL mode on SQLite.</summary>
+    public static async Task MigrateAsync(FlowDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.IsSqlite())
+        {
+            var path = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+                Directory.CreateDirectory(folder);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    /// <summary>Per-connection SQLite settings: WAL makes NORMAL sync durable enough and much faster.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
