@@ -44,6 +44,9 @@ internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, Store
 
     public void Forget(string customerId) => customers.Remove(customerId);
 
+    /// <summary>Drops every loaded profile (after the change tracker was cleared).</summary>
+    public void ForgetAll() => customers.Clear();
+
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
 
     public CustomerInput Input(CustomerRecord customer) =>

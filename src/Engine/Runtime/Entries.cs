@@ -19,7 +19,8 @@ internal static class Entries
             if (entry is not null && program.Reentry == Reentry.Never)
                 return false;
 
-            var running = await db.Runs.AnyAsync(
+            var running = db.Runs.Local.Any(r => r.FlowId == program.FlowId && r.CustomerId == customerId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+                || await db.Runs.AnyAsync(
                 r => r.FlowId == program.FlowId && r.CustomerId == customerId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting),
                 cancellationToken);
             if (running)

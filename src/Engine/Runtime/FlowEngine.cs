@@ -68,14 +68,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
 
             outcomes.Add(await IngestOneAsync(session, i, events[i], programs, held, cancellationToken));
-            if (replay is not null)
-            {
-                var earliest = db.Runs.Local.Where(r => r.Status == RunStatus.Waiting && r.WakeAt is not null).Select(r => r.WakeAt!.Value)
-                    .Concat(db.Messages.Local.Where(m => m.Status == MessageStatus.Pending).Select(m => m.DueAt))
-                    .DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-                if (earliest < (limit ?? DateTimeOffset.MaxValue))
-                    limit = earliest;
-            }
+            var earliest = await SettleAsync(session, cancellationToken);
+            if (replay is not null && earliest is { } due && due < (limit ?? DateTimeOffset.MaxValue))
+                limit = due;
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -124,6 +119,22 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         }
 
         return new IngestOutcome(index, IngestStatus.Accepted, Seq: record.Seq);
+    }
+
+    /// <summary>
+    /// Saves what one event changed and forgets it: the next event starts with an empty change
+    /// tracker, so a batch costs linear time however long it is.
+    /// </summary>
+    private static async Task<DateTimeOffset?> SettleAsync(EngineSession session, CancellationToken cancellationToken)
+    {
+        var db = session.Db;
+        var earliest = db.Runs.Local.Where(r => r.Status == RunStatus.Waiting && r.WakeAt is not null).Select(r => r.WakeAt!.Value)
+            .Concat(db.Messages.Local.Where(m => m.Status == MessageStatus.Pending).Select(m => m.DueAt))
+            .DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        session.ForgetAll();
+        return earliest == DateTimeOffset.MaxValue ? null : earliest;
     }
 
     private static async Task<string> ResolveCustomerAsync(EngineSession session, IncomingEvent incoming, CancellationToken cancellationToken)
@@ -245,7 +256,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
             catch (ExpressionFailedException ex)
             {
-                await RunStepper.FailAtTriggerAsync(session, program, trigger, customer, eventSeq, ex.Message, cancellationToken);
+                RunStepper.FailAtTrigger(session, program, trigger, customer, eventSeq, ex.Message);
                 return;
             }
         }

@@ -24,6 +24,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     {
         var run = new RunRecord
         {
+            Id = Guid.CreateVersion7(session.Now),
             FlowId = program.FlowId,
             Version = program.Version,
             CustomerId = customer.Id,
@@ -33,18 +34,17 @@ internal sealed class RunStepper(MessageRenderer renderer)
             EventSeq = eventSeq,
         };
         session.Db.Runs.Add(run);
-        await session.Db.SaveChangesAsync(cancellationToken);
-
         Step(session, run, trigger.Id, StepOutcome.Entered);
         await ContinueAsync(session, program, run, customer, FlowPorts.Default, cancellationToken);
         return run;
     }
 
     /// <summary>A trigger's filter or audience threw: the failure is kept as a run that failed at the trigger.</summary>
-    public static async Task FailAtTriggerAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, string reason, CancellationToken cancellationToken)
+    public static void FailAtTrigger(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, string reason)
     {
         var run = new RunRecord
         {
+            Id = Guid.CreateVersion7(session.Now),
             FlowId = program.FlowId,
             Version = program.Version,
             CustomerId = customer.Id,
@@ -54,7 +54,6 @@ internal sealed class RunStepper(MessageRenderer renderer)
             EventSeq = eventSeq,
         };
         session.Db.Runs.Add(run);
-        await session.Db.SaveChangesAsync(cancellationToken);
         Fail(session, run, trigger.Id, reason);
     }
 

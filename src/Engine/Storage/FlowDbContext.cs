@@ -66,6 +66,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
         modelBuilder.Entity<RunRecord>(e =>
         {
             e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
             e.HasIndex(r => new { r.Status, r.WakeAt });
             e.HasIndex(r => new { r.CustomerId, r.Status });
             e.HasIndex(r => new { r.FlowId, r.Status });

@@ -152,7 +152,8 @@ public enum RunStatus
 /// <summary>One customer's journey through one published flow version.</summary>
 public sealed class RunRecord
 {
-    public long Id { get; set; }
+    /// <summary>Made by the engine (time-ordered), so a run and its first steps are written in one round trip.</summary>
+    public Guid Id { get; set; }
 
     public required string FlowId { get; set; }
 
@@ -207,7 +208,7 @@ public sealed class StepRecord
 {
     public long Id { get; set; }
 
-    public long RunId { get; set; }
+    public Guid RunId { get; set; }
 
     public int Seq { get; set; }
 
@@ -249,7 +250,7 @@ public sealed class MessageRecord
 {
     public long Id { get; set; }
 
-    public long RunId { get; set; }
+    public Guid RunId { get; set; }
 
     public int StepSeq { get; set; }
 
@@ -319,7 +320,7 @@ public sealed class CouponIssueRecord
 
     public string? NodeId { get; set; }
 
-    public long? RunId { get; set; }
+    public Guid? RunId { get; set; }
 
     public string? Branch { get; set; }
 

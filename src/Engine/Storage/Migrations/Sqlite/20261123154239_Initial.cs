@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -22,7 +23,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     CustomerId = table.Column<string>(type: "TEXT", nullable: false),
                     FlowId = table.Column<string>(type: "TEXT", nullable: true),
                     NodeId = table.Column<string>(type: "TEXT", nullable: true),
-                    RunId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Branch = table.Column<string>(type: "TEXT", nullable: true),
                     IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -172,7 +173,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
                     StepSeq = table.Column<int>(type: "INTEGER", nullable: false),
                     FlowId = table.Column<string>(type: "TEXT", nullable: false),
                     FlowVersion = table.Column<int>(type: "INTEGER", nullable: false),
@@ -201,8 +202,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 name: "Runs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     FlowId = table.Column<string>(type: "TEXT", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
                     CustomerId = table.Column<string>(type: "TEXT", nullable: false),
@@ -230,7 +230,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Seq = table.Column<int>(type: "INTEGER", nullable: false),
                     FlowId = table.Column<string>(type: "TEXT", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
