@@ -103,6 +103,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         return due.Count;
     }
 

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Runtime;
+
+/// <summary>Why a state change could not happen; the flow is left as it was.</summary>
+public sealed record ControlResult(bool Changed, string? Problem = null)
+{
+    public static ControlResult Done { get; } = new(true);
+}
+
+/// <summary>
+/// Pause, resume and finish, per flow. A paused flow admits no one, advances no run and
+/// dispatches none of its queued messages; resuming picks up where it stopped. Finishing ends every
+/// run and drops the flow's unsent messages. Asking for a change a flow's state does not allow
+/// says so instead of silently doing nothing.
+/// </summary>
+public static class FlowControl
+{
+    public static Task<ControlResult> PauseAsync(FlowDbContext db, string flowId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ChangeAsync(db, flowId, now, FlowStatus.Paused, [FlowStatus.Active], cancellationToken);
+
+    public static Task<ControlResult> ResumeAsync(FlowDbContext db, string flowId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ChangeAsync(db, flowId, now, FlowStatus.Active, [FlowStatus.Paused], cancellationToken);
+
+    public static async Task<ControlResult> FinishAsync(FlowDbContext db, string flowId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var result = await ChangeAsync(db, flowId, now, FlowStatus.Finished, [FlowStatus.Active, FlowStatus.Paused, FlowStatus.Draft], cancellationToken);
+        if (!result.Changed)
+            return result;
+
+        await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, RunStatus.Exited)
+                .SetProperty(r => r.EndedAt, now)
+                .SetProperty(r => r.EndReason, "flow finished")
+                .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
+        await db.Messages.Where(m => m.FlowId == flowId && m.Status == MessageStatus.Pending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.Status, MessageStatus.Skipped)
+                .SetProperty(m => m.Reason, "flow finished")
+                .SetProperty(m => m.DoneAt, now), cancellationToken);
+        return result;
+    }
+
+    private static async Task<ControlResult> ChangeAsync(FlowDbContext db, string flowId, DateTimeOffset now, FlowStatus to, FlowStatus[] from, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var flow = await db.Flows.SingleOrDefaultAsync(f => f.Id == flowId, cancellationToken);
+        if (flow is null)
+            return new ControlResult(false, $"There is no flow '{flowId}'.");
+        if (flow.Status == to)
+            return new ControlResult(false, $"The flow '{flowId}' is already {to.ToString().ToLowerInvariant()}.");
+        if (!from.Contains(flow.Status))
+            return new ControlResult(false, $"A {flow.Status.ToString().ToLowerInvariant()} flow cannot become {to.ToString().ToLowerInvariant()}.");
+
+        flow.Status = to;
+        flow.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return ControlResult.Done;
+    }
+}
