@@ -378,6 +378,25 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         return entered;
     }
 
+    /// <summary>The next moment a date trigger of an active flow is due after <paramref name="after"/>.</summary>
+    public async Task<DateTimeOffset?> NextDateMomentAsync(DateTimeOffset after, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var store = (await EngineState.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
+        DateTimeOffset? next = null;
+        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        {
+            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
+            {
+                var moment = await DateTriggers.NextMomentAsync(db, trigger, store, after, cancellationToken);
+                if (next is null || moment < next)
+                    next = moment;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>The earliest due time of a waiting run of a flow that may act; null when none waits.</summary>
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {

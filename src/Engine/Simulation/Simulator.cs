@@ -245,20 +245,8 @@ public static class Simulator
             return next;
         }
 
-        private async Task<DateTimeOffset?> NextDateMomentAsync(CancellationToken cancellationToken)
-        {
-            await using var db = await parts.Databases.CreateDbContextAsync(cancellationToken);
-            var store = (await EngineState.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
-            DateTimeOffset? next = null;
-            foreach (var trigger in flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Date)))
-            {
-                var moment = await DateTriggers.NextMomentAsync(db, trigger, store, lastSweep, cancellationToken);
-                if (next is null || moment < next)
-                    next = moment;
-            }
-
-            return next;
-        }
+        private Task<DateTimeOffset?> NextDateMomentAsync(CancellationToken cancellationToken) =>
+            parts.Engine.NextDateMomentAsync(lastSweep, cancellationToken);
 
         private static string Key(string flowId, TriggerNode trigger) => $"{flowId}/{trigger.Id}";
     }
