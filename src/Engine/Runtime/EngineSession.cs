@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -9,14 +8,16 @@ using ReEngage.Flows.Engine.Storage;
 namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
-/// One unit of work of the engine at one instant: a database context inside one transaction, the
-/// store settings, and the profiles and events loaded so far. Everything a batch changes commits
-/// together or not at all.
+/// One unit of work of the engine: a database context inside one transaction, the store settings,
+/// and what the batch has loaded. A batch preloads the profiles, entries and open runs of the
+/// customers it touches, works on them in memory and writes everything once, so its cost grows
+/// with its size, not with its square.
 /// </summary>
 internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
 {
     private readonly Dictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, EventInput> events = [];
+    private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, EventRecord> events = [];
 
     public FlowDbContext Db { get; } = db;
 
@@ -28,11 +29,35 @@ internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, Store
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
 
+    /// <summary>Loads, in three queries, the profiles, entries and open runs of these customers.</summary>
+    public async Task PreloadAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
+                customers[customer.Id] = customer;
+            await Db.Entries.Where(e => chunk.Contains(e.CustomerId)).LoadAsync(cancellationToken);
+            await Db.Runs.Where(r => chunk.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)).LoadAsync(cancellationToken);
+            preloaded.UnionWith(chunk);
+        }
+    }
+
+    public bool IsPreloaded(string customerId) => preloaded.Contains(customerId);
+
+    /// <summary>Forgets everything loaded (after the change tracker was cleared).</summary>
+    public void Reset()
+    {
+        customers.Clear();
+        preloaded.Clear();
+        events.Clear();
+    }
+
     public async Task<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
     {
         if (customers.TryGetValue(id, out var cached))
             return cached;
-        var customer = await Db.Customers.FindAsync([id], cancellationToken);
+        var customer = preloaded.Contains(id) ? null : await Db.Customers.FindAsync([id], cancellationToken);
         if (customer is null)
         {
             customer = new CustomerRecord { Id = id };
@@ -42,45 +67,67 @@ internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, Store
         return customers[id] = customer;
     }
 
-    public void Forget(string customerId) => customers.Remove(customerId);
+    /// <summary>The customer's open runs (active or waiting), of one flow or all.</summary>
+    public async Task<List<RunRecord>> OpenRunsAsync(string customerId, string? flowId, CancellationToken cancellationToken)
+    {
+        if (!preloaded.Contains(customerId))
+            await PreloadAsync([customerId], cancellationToken);
+        return Db.Runs.Local
+            .Where(r => r.CustomerId == customerId && (flowId is null || r.FlowId == flowId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+            .OrderBy(r => r.EnteredAt).ThenBy(r => r.Id)
+            .ToList();
+    }
 
-    /// <summary>Drops every loaded profile (after the change tracker was cleared).</summary>
-    public void ForgetAll() => customers.Clear();
+    public async Task<EntryRecord?> EntryAsync(string flowId, string customerId, CancellationToken cancellationToken)
+    {
+        if (!preloaded.Contains(customerId))
+            await PreloadAsync([customerId], cancellationToken);
+        return Db.Entries.Local.FirstOrDefault(e => e.FlowId == flowId && e.CustomerId == customerId);
+    }
 
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
 
     public CustomerInput Input(CustomerRecord customer) =>
         CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
 
-    public async Task<EventInput> EventAsync(long? seq, CancellationToken cancellationToken)
-    {
-        if (seq is not { } key)
-            return EventInput.None;
-        if (events.TryGetValue(key, out var cached))
-            return cached;
-        var record = await Db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Seq == key, cancellationToken);
-        return record is null ? EventInput.None : Remember(record);
-    }
+    public void Remember(EventRecord record) => events[record.Key] = record;
 
-    public EventInput Remember(EventRecord record)
+    /// <summary>Loads the events these runs point at, in one query.</summary>
+    public async Task PreloadEventsAsync(IEnumerable<Guid?> keys, CancellationToken cancellationToken)
     {
-        var input = new EventInput
+        var wanted = keys.OfType<Guid>().Where(k => !events.ContainsKey(k)).Distinct().ToList();
+        foreach (var chunk in wanted.Chunk(500))
         {
-            Type = record.Type,
-            EventId = record.EventId,
-            CustomerId = record.CustomerId,
-            OccurredAt = record.OccurredAt,
-            Properties = new ValueBag(CustomerProfile.Scalars(JsonNode.Parse(record.PropertiesJson) as JsonObject)),
-        };
-        events[record.Seq] = input;
-        return input;
+            foreach (var record in await Db.Events.AsNoTracking().Where(e => chunk.Contains(e.Key)).ToListAsync(cancellationToken))
+                events[record.Key] = record;
+        }
     }
 
-    public JsonObject? EventProperties(long? seq) =>
-        seq is { } key && Db.Events.Local.FirstOrDefault(e => e.Seq == key) is { } local
-            ? JsonNode.Parse(local.PropertiesJson) as JsonObject
-            : seq is { } k ? JsonNode.Parse(Db.Events.AsNoTracking().Where(e => e.Seq == k).Select(e => e.PropertiesJson).FirstOrDefault() ?? "{}") as JsonObject
-            : null;
+    public async Task<EventRecord?> EventRecordAsync(Guid? key, CancellationToken cancellationToken)
+    {
+        if (key is not { } k)
+            return null;
+        if (!events.TryGetValue(k, out var record))
+        {
+            record = await Db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Key == k, cancellationToken);
+            if (record is not null)
+                events[k] = record;
+        }
+
+        return record;
+    }
+
+    public async Task<EventInput> EventAsync(Guid? key, CancellationToken cancellationToken) =>
+        await EventRecordAsync(key, cancellationToken) is { } record ? ToInput(record) : EventInput.None;
+
+    public static EventInput ToInput(EventRecord record) => new()
+    {
+        Type = record.Type,
+        EventId = record.EventId,
+        CustomerId = record.CustomerId,
+        OccurredAt = record.OccurredAt,
+        Properties = new ValueBag(CustomerProfile.Scalars(JsonNode.Parse(record.PropertiesJson) as JsonObject)),
+    };
 
     public static RunInput RunInput(RunRecord run, DateTimeOffset now) => new()
     {
@@ -92,17 +139,18 @@ internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, Store
         Branch = run.Branch,
     };
 
-    /// <summary>Counts stored events of one customer (the current batch's are saved before any expression runs).</summary>
+    public static string ToJson(JsonObject? properties) => properties?.ToJsonString() ?? "{}";
+
+    /// <summary>Counts one customer's events in a window: those written before, plus those of this batch not yet written.</summary>
     private sealed class StoredEventCounter(FlowDbContext db, string customerId, DateTimeOffset now) : IEventCounter
     {
         public int Count(string type, Period window)
         {
             var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
-            return db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
+            var unsaved = db.ChangeTracker.Entries<EventRecord>()
+                .Count(e => e.State == EntityState.Added && e.Entity.CustomerId == customerId && e.Entity.Type == type
+                            && e.Entity.OccurredAt > from && e.Entity.OccurredAt <= now);
+            return unsaved + db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
         }
     }
-
-    public static string ToJson(JsonObject? properties) => properties?.ToJsonString() ?? "{}";
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Storage;
 
@@ -13,17 +12,13 @@ internal static class Entries
     public static async Task<bool> AdmitAsync(EngineSession session, FlowProgram program, string customerId, CancellationToken cancellationToken)
     {
         var db = session.Db;
-        var entry = await db.Entries.FindAsync([program.FlowId, customerId], cancellationToken);
+        var entry = await session.EntryAsync(program.FlowId, customerId, cancellationToken);
         if (program.Reentry != Reentry.Always)
         {
             if (entry is not null && program.Reentry == Reentry.Never)
                 return false;
 
-            var running = db.Runs.Local.Any(r => r.FlowId == program.FlowId && r.CustomerId == customerId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
-                || await db.Runs.AnyAsync(
-                r => r.FlowId == program.FlowId && r.CustomerId == customerId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting),
-                cancellationToken);
-            if (running)
+            if ((await session.OpenRunsAsync(customerId, program.FlowId, cancellationToken)).Count > 0)
                 return false;
 
             if (entry is not null && program.Cooldown is { } cooldown

@@ -16,7 +16,7 @@ public enum IngestStatus
 }
 
 /// <summary>What became of one event of a batch; <see cref="Index"/> is its position in the batch.</summary>
-public sealed record IngestOutcome(int Index, IngestStatus Status, string? Error = null, long? Seq = null);
+public sealed record IngestOutcome(int Index, IngestStatus Status, string? Error = null, Guid? EventKey = null);
 
 /// <summary>Replay (simulation) bounds of an ingest batch: no event after <see cref="StopAfter"/> is taken.</summary>
 public sealed record ReplayLimit(DateTimeOffset? StopAfter);
@@ -41,8 +41,8 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>
     /// Ingests in order; with <paramref name="replay"/> (the simulator) each event happens at its own
     /// <c>occurredAt</c>, and the batch stops before an event that lies after <see cref="ReplayLimit.StopAfter"/>
-    /// or after the earliest wake-up the batch itself scheduled, so timers keep their place between events.
-    /// The outcomes cover the events processed (a prefix of the batch).
+    /// or after the earliest wake-up or message the batch itself scheduled, so timers keep their place
+    /// between events. The outcomes cover the events processed (a prefix of the batch).
     /// </summary>
     public async Task<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<IncomingEvent> events, ReplayLimit? replay, CancellationToken cancellationToken = default)
     {
@@ -52,24 +52,21 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
         var programs = await EngineState.IsGloballyPausedAsync(db, cancellationToken) ? [] : await catalog.ActiveProgramsAsync(db, cancellationToken);
         var held = programs.Count == 0 ? [] : await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
         var limit = replay?.StopAfter;
         for (var i = 0; i < events.Count; i++)
         {
-            if (replay is not null)
+            if (replay is not null && events[i].OccurredAt is { } at)
             {
-                if (events[i].OccurredAt is { } at)
-                {
-                    if (outcomes.Count > 0 && limit is { } stop && at > stop)
-                        break;
-                    session.Now = at.ToUniversalTime();
-                }
+                if (outcomes.Count > 0 && limit is { } stop && at > stop)
+                    break;
+                session.Now = at.ToUniversalTime();
             }
 
-            outcomes.Add(await IngestOneAsync(session, i, events[i], programs, held, cancellationToken));
-            var earliest = await SettleAsync(session, cancellationToken);
-            if (replay is not null && earliest is { } due && due < (limit ?? DateTimeOffset.MaxValue))
+            outcomes.Add(await IngestOneAsync(session, batch, i, events[i], programs, held, cancellationToken));
+            if (replay is not null && Earliest(db) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
                 limit = due;
         }
 
@@ -78,21 +75,40 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         return outcomes;
     }
 
-    private async Task<IngestOutcome> IngestOneAsync(EngineSession session, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
+    /// <summary>The earliest wake-up or message this batch has scheduled so far.</summary>
+    private static DateTimeOffset? Earliest(FlowDbContext db)
+    {
+        DateTimeOffset? earliest = null;
+        foreach (var run in db.Runs.Local)
+        {
+            if (run.Status == RunStatus.Waiting && run.WakeAt is { } wake && (earliest is null || wake < earliest))
+                earliest = wake;
+        }
+
+        foreach (var message in db.Messages.Local)
+        {
+            if (message.Status == MessageStatus.Pending && (earliest is null || message.DueAt < earliest))
+                earliest = message.DueAt;
+        }
+
+        return earliest;
+    }
+
+    private async Task<IngestOutcome> IngestOneAsync(EngineSession session, BatchKnowledge batch, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
     {
         if (incoming.Problem() is { } problem)
             return new IngestOutcome(index, IngestStatus.Rejected, problem);
-
-        var db = session.Db;
-        if (incoming.EventId is { } eventId
-            && (db.Events.Local.Any(e => e.EventId == eventId) || await db.Events.AnyAsync(e => e.EventId == eventId, cancellationToken)))
-        {
+        if (incoming.EventId is { } eventId && !batch.SeenEventIds.Add(eventId))
             return new IngestOutcome(index, IngestStatus.Duplicate);
-        }
 
-        var customerId = await ResolveCustomerAsync(session, incoming, cancellationToken);
+        if (incoming.Type == EventTypes.Identify)
+            await batch.IdentifyAsync(session, incoming.AnonymousId!, incoming.CustomerId!, cancellationToken);
+
+        var customerId = batch.CustomerIdOf(incoming);
+        await session.PreloadAsync([customerId], cancellationToken);
         var record = new EventRecord
         {
+            Key = Guid.CreateVersion7(session.Now),
             EventId = incoming.EventId,
             Type = incoming.Type!,
             CustomerId = customerId,
@@ -101,55 +117,21 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             ReceivedAt = time.GetUtcNow(),
             PropertiesJson = EngineSession.ToJson(incoming.Properties),
         };
-        db.Events.Add(record);
+        session.Db.Events.Add(record);
+        session.Remember(record);
 
         var customer = await session.CustomerAsync(customerId, cancellationToken);
         customer.IsAnonymous = incoming.CustomerId is null;
         await ApplyProfileAsync(session, customer, record, incoming.Properties, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        session.Remember(record);
-
         await ReactAsync(session, customer, record, held, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
 
         foreach (var program in programs)
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Event && t.Event == record.Type))
-                await TryEnterAsync(session, program, trigger, customer, record.Seq, cancellationToken);
+                await TryEnterAsync(session, program, trigger, customer, record.Key, cancellationToken);
         }
 
-        return new IngestOutcome(index, IngestStatus.Accepted, Seq: record.Seq);
-    }
-
-    /// <summary>
-    /// Saves what one event changed and forgets it: the next event starts with an empty change
-    /// tracker, so a batch costs linear time however long it is.
-    /// </summary>
-    private static async Task<DateTimeOffset?> SettleAsync(EngineSession session, CancellationToken cancellationToken)
-    {
-        var db = session.Db;
-        var earliest = db.Runs.Local.Where(r => r.Status == RunStatus.Waiting && r.WakeAt is not null).Select(r => r.WakeAt!.Value)
-            .Concat(db.Messages.Local.Where(m => m.Status == MessageStatus.Pending).Select(m => m.DueAt))
-            .DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        session.ForgetAll();
-        return earliest == DateTimeOffset.MaxValue ? null : earliest;
-    }
-
-    private static async Task<string> ResolveCustomerAsync(EngineSession session, IncomingEvent incoming, CancellationToken cancellationToken)
-    {
-        if (incoming.Type == EventTypes.Identify)
-        {
-            await IdentityMerge.LinkAsync(session, incoming.AnonymousId!, incoming.CustomerId!, cancellationToken);
-            return incoming.CustomerId!;
-        }
-
-        if (incoming.CustomerId is { } known)
-            return known;
-
-        var link = await session.Db.IdentityLinks.FindAsync([incoming.AnonymousId!], cancellationToken);
-        return link?.CustomerId ?? IdentityMerge.AnonymousProfileId(incoming.AnonymousId!);
+        return new IngestOutcome(index, IngestStatus.Accepted, EventKey: record.Key);
     }
 
     /// <summary>Profile fields and facts the event changes (see <see cref="CustomerProfile"/> for the exact definitions).</summary>
@@ -159,9 +141,8 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var newOrder = false;
         if (record.Type == EventTypes.OrderPlaced)
         {
-            var orderId = CustomerProfile.Text(properties, "orderId") ?? record.EventId ?? $"seq-{record.OccurredAt.UtcTicks}";
-            newOrder = !db.CustomerOrders.Local.Any(o => o.CustomerId == customer.Id && o.OrderId == orderId)
-                && await db.CustomerOrders.FindAsync([customer.Id, orderId], cancellationToken) is null;
+            var orderId = CustomerProfile.Text(properties, "orderId") ?? record.EventId ?? record.Key.ToString();
+            newOrder = await db.CustomerOrders.FindAsync([customer.Id, orderId], cancellationToken) is null;
             if (newOrder)
                 db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customer.Id, OrderId = orderId });
         }
@@ -191,14 +172,11 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>The customer's runs hear the event: goals convert, exit events end runs, waits resume.</summary>
     private async Task ReactAsync(EngineSession session, CustomerRecord customer, EventRecord record, HashSet<string> held, CancellationToken cancellationToken)
     {
-        var runs = await session.Db.Runs
-            .Where(r => r.CustomerId == customer.Id && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
-            .OrderBy(r => r.Id)
-            .ToListAsync(cancellationToken);
+        var runs = await session.OpenRunsAsync(customer.Id, null, cancellationToken);
         if (runs.Count == 0)
             return;
 
-        var eventInput = session.Remember(record);
+        var eventInput = EngineSession.ToInput(record);
         foreach (var run in runs.Where(r => !held.Contains(r.FlowId)))
         {
             var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
@@ -224,7 +202,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                     && program.Node(run.NodeId) is WaitNode wait
                     && (wait.Filter is null || program.Test(wait.Filter, scope)))
                 {
-                    run.EventSeq = record.Seq;
+                    run.EventKey = record.Key;
                     await stepper.ResumeAsync(session, program, run, customer, FlowPorts.Event, cancellationToken);
                 }
             }
@@ -235,7 +213,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         }
     }
 
-    private async Task TryEnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, CancellationToken cancellationToken)
+    private async Task TryEnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, CancellationToken cancellationToken)
     {
         if (customer.IsAnonymous && trigger.On != TriggerKind.Event)
             return;
@@ -248,7 +226,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         };
         if (filter is not null)
         {
-            var scope = new ExpressionScope(session.Input(customer), await session.EventAsync(eventSeq, cancellationToken), RunInput.None);
+            var scope = new ExpressionScope(session.Input(customer), await session.EventAsync(eventKey, cancellationToken), RunInput.None);
             try
             {
                 if (!program.Test(filter, scope))
@@ -256,7 +234,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
             catch (ExpressionFailedException ex)
             {
-                RunStepper.FailAtTrigger(session, program, trigger, customer, eventSeq, ex.Message);
+                RunStepper.FailAtTrigger(session, program, trigger, customer, eventKey, ex.Message);
                 return;
             }
         }
@@ -264,7 +242,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (!await Entries.AdmitAsync(session, program, customer.Id, cancellationToken))
             return;
 
-        await stepper.EnterAsync(session, program, trigger, customer, eventSeq, cancellationToken);
+        await stepper.EnterAsync(session, program, trigger, customer, eventKey, cancellationToken);
     }
 
     // ---- due runs -----------------------------------------------------------------------
@@ -300,6 +278,8 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             return 0;
 
         var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), now);
+        await session.PreloadAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
+        await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
         {
             var program = await catalog.ProgramAsync(db, run.FlowId, run.Version, cancellationToken);
@@ -338,6 +318,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+            await session.PreloadAsync(ids, cancellationToken);
             foreach (var id in ids)
             {
                 var before = db.Runs.Local.Count;
@@ -364,7 +345,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
-                foreach (var id in await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken))
+                var due = await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken);
+                await session.PreloadAsync(due, cancellationToken);
+                foreach (var id in due)
                 {
                     var before = db.Runs.Local.Count;
                     await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);

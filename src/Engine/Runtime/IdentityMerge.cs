@@ -5,8 +5,8 @@ namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
 /// <c>identify</c>: links an anonymous id to a customer. The anonymous profile's history becomes the
-/// customer's — events, runs, messages, orders, tags, attributes the customer lacks — and the
-/// anonymous profile is removed, so the customer exists once.
+/// customer's — events, runs, messages, coupons, orders, entries, and the facts, tags and attributes
+/// the customer lacks — and the anonymous profile is removed, so the customer exists once.
 /// </summary>
 internal static class IdentityMerge
 {
@@ -15,50 +15,63 @@ internal static class IdentityMerge
     public static async Task LinkAsync(EngineSession session, string anonymousId, string customerId, CancellationToken cancellationToken)
     {
         var db = session.Db;
+
+        // The merge rewrites rows in place: write what the batch holds first, and start clean after.
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        session.Reset();
+
         var link = await db.IdentityLinks.FindAsync([anonymousId], cancellationToken);
         if (link is null)
             db.IdentityLinks.Add(new IdentityLinkRecord { AnonymousId = anonymousId, CustomerId = customerId });
-        else if (link.CustomerId == customerId)
-            return;
         else
             link.CustomerId = customerId;
 
-        var anonymousProfileId = AnonymousProfileId(anonymousId);
-        var anonymous = await db.Customers.FindAsync([anonymousProfileId], cancellationToken);
-        if (anonymous is null)
-            return;
+        var fromId = AnonymousProfileId(anonymousId);
+        var anonymous = await db.Customers.FindAsync([fromId], cancellationToken);
+        if (anonymous is not null)
+        {
+            await db.Events.Where(e => e.CustomerId == fromId).ExecuteUpdateAsync(u => u.SetProperty(e => e.CustomerId, customerId), cancellationToken);
+            await db.Runs.Where(r => r.CustomerId == fromId).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, customerId), cancellationToken);
+            await db.Messages.Where(m => m.CustomerId == fromId).ExecuteUpdateAsync(u => u.SetProperty(m => m.CustomerId, customerId), cancellationToken);
+            await db.CouponIssues.Where(c => c.CustomerId == fromId).ExecuteUpdateAsync(u => u.SetProperty(c => c.CustomerId, customerId), cancellationToken);
+
+            var customer = await db.Customers.FindAsync([customerId], cancellationToken);
+            if (customer is null)
+            {
+                customer = new CustomerRecord { Id = customerId };
+                db.Customers.Add(customer);
+            }
+
+            var orders = await db.CustomerOrders.Where(o => o.CustomerId == customerId).Select(o => o.OrderId).ToListAsync(cancellationToken);
+            var known = orders.ToHashSet(StringComparer.Ordinal);
+            foreach (var order in await db.CustomerOrders.Where(o => o.CustomerId == fromId).ToListAsync(cancellationToken))
+            {
+                db.CustomerOrders.Remove(order);
+                if (known.Add(order.OrderId))
+                    db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = order.OrderId });
+            }
+
+            foreach (var entry in await db.Entries.Where(e => e.CustomerId == fromId).ToListAsync(cancellationToken))
+            {
+                db.Entries.Remove(entry);
+                var existing = await db.Entries.FindAsync([entry.FlowId, customerId], cancellationToken);
+                if (existing is null)
+                    db.Entries.Add(new EntryRecord { FlowId = entry.FlowId, CustomerId = customerId, LastEnteredAt = entry.LastEnteredAt, Entries = entry.Entries });
+                else
+                {
+                    existing.Entries += entry.Entries;
+                    existing.LastEnteredAt = existing.LastEnteredAt > entry.LastEnteredAt ? existing.LastEnteredAt : entry.LastEnteredAt;
+                }
+            }
+
+            MergeFacts(customer, anonymous);
+            db.Customers.Remove(anonymous);
+        }
 
         await db.SaveChangesAsync(cancellationToken);
-        await db.Events.Where(e => e.CustomerId == anonymousProfileId).ExecuteUpdateAsync(u => u.SetProperty(e => e.CustomerId, customerId), cancellationToken);
-        await db.Runs.Where(r => r.CustomerId == anonymousProfileId).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, customerId), cancellationToken);
-        await db.Messages.Where(m => m.CustomerId == anonymousProfileId).ExecuteUpdateAsync(u => u.SetProperty(m => m.CustomerId, customerId), cancellationToken);
-        await db.CouponIssues.Where(c => c.CustomerId == anonymousProfileId).ExecuteUpdateAsync(u => u.SetProperty(c => c.CustomerId, customerId), cancellationToken);
-
-        var customer = await session.CustomerAsync(customerId, cancellationToken);
-        var known = (await db.CustomerOrders.Where(o => o.CustomerId == customerId).Select(o => o.OrderId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var order in await db.CustomerOrders.Where(o => o.CustomerId == anonymousProfileId).ToListAsync(cancellationToken))
-        {
-            db.CustomerOrders.Remove(order);
-            if (known.Add(order.OrderId))
-                db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = order.OrderId });
-        }
-
-        MergeFacts(customer, anonymous);
-        db.Customers.Remove(anonymous);
-        session.Forget(anonymousProfileId);
-
-        foreach (var entry in await db.Entries.Where(e => e.CustomerId == anonymousProfileId).ToListAsync(cancellationToken))
-        {
-            db.Entries.Remove(entry);
-            var existing = await db.Entries.FindAsync([entry.FlowId, customerId], cancellationToken);
-            if (existing is null)
-                db.Entries.Add(new EntryRecord { FlowId = entry.FlowId, CustomerId = customerId, LastEnteredAt = entry.LastEnteredAt, Entries = entry.Entries });
-            else
-            {
-                existing.Entries += entry.Entries;
-                existing.LastEnteredAt = existing.LastEnteredAt > entry.LastEnteredAt ? existing.LastEnteredAt : entry.LastEnteredAt;
-            }
-        }
+        db.ChangeTracker.Clear();
+        session.Reset();
     }
 
     private static void MergeFacts(CustomerRecord into, CustomerRecord from)

@@ -20,7 +20,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     private const int MaxStepsPerAdvance = 500;
 
     /// <summary>Starts a run at <paramref name="trigger"/> and advances it.</summary>
-    public async Task<RunRecord> EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, CancellationToken cancellationToken)
+    public async Task<RunRecord> EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, CancellationToken cancellationToken)
     {
         var run = new RunRecord
         {
@@ -31,7 +31,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             Status = RunStatus.Active,
             NodeId = trigger.Id,
             EnteredAt = session.Now,
-            EventSeq = eventSeq,
+            EventKey = eventKey,
         };
         session.Db.Runs.Add(run);
         Step(session, run, trigger.Id, StepOutcome.Entered);
@@ -40,7 +40,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     }
 
     /// <summary>A trigger's filter or audience threw: the failure is kept as a run that failed at the trigger.</summary>
-    public static void FailAtTrigger(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, long? eventSeq, string reason)
+    public static void FailAtTrigger(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, string reason)
     {
         var run = new RunRecord
         {
@@ -51,7 +51,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             Status = RunStatus.Active,
             NodeId = trigger.Id,
             EnteredAt = session.Now,
-            EventSeq = eventSeq,
+            EventKey = eventKey,
         };
         session.Db.Runs.Add(run);
         Fail(session, run, trigger.Id, reason);
@@ -263,7 +263,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     };
 
     private static async Task<ExpressionScope> ScopeAsync(EngineSession session, RunRecord run, CustomerRecord customer, CancellationToken cancellationToken) =>
-        new(session.Input(customer), await session.EventAsync(run.EventSeq, cancellationToken), EngineSession.RunInput(run, session.Now));
+        new(session.Input(customer), await session.EventAsync(run.EventKey, cancellationToken), EngineSession.RunInput(run, session.Now));
 
     private static void Wait(EngineSession session, RunRecord run, string nodeId, DateTimeOffset wake, string? awaitEvent)
     {

@@ -17,7 +17,8 @@ internal static class TemplateModel
     {
         var input = session.Input(customer);
         var attributes = CustomerProfile.Attributes(customer);
-        var @event = await session.EventAsync(run.EventSeq, cancellationToken);
+        var eventRecord = await session.EventRecordAsync(run.EventKey, cancellationToken);
+        var @event = eventRecord is null ? Expressions.EventInput.None : EngineSession.ToInput(eventRecord);
 
         var customerModel = new Dictionary<string, object?>
         {
@@ -55,7 +56,7 @@ internal static class TemplateModel
                 ["type"] = @event.Type,
                 ["id"] = @event.EventId,
                 ["occurredAt"] = @event.OccurredAt,
-                ["properties"] = ToModel(session.EventProperties(run.EventSeq)) ?? new Dictionary<string, object?>(),
+                ["properties"] = ToModel(eventRecord is null ? null : JsonNode.Parse(eventRecord.PropertiesJson)) ?? new Dictionary<string, object?>(),
             },
             ["coupon"] = coupon is null ? null : new Dictionary<string, object?> { ["code"] = coupon.Code, ["expiresAt"] = coupon.ExpiresAt },
             ["run"] = new Dictionary<string, object?> { ["id"] = run.Id, ["enteredAt"] = run.EnteredAt, ["branch"] = run.Branch },

@@ -57,6 +57,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
             e.HasKey(x => x.Seq);
             e.Property(x => x.Seq).ValueGeneratedOnAdd();
             e.HasIndex(x => x.EventId).IsUnique();
+            e.HasIndex(x => x.Key).IsUnique();
             e.HasIndex(x => new { x.CustomerId, x.Type, x.OccurredAt });
         });
 

@@ -74,6 +74,9 @@ public sealed class EventRecord
 {
     public long Seq { get; set; }
 
+    /// <summary>Made by the engine, so runs can point at an event before the batch is written.</summary>
+    public Guid Key { get; set; }
+
     public string? EventId { get; set; }
 
     public required string Type { get; set; }
@@ -178,7 +181,7 @@ public sealed class RunRecord
     public string? EndReason { get; set; }
 
     /// <summary>The event expressions see as <c>event</c>: the trigger's, then the awaited one's.</summary>
-    public long? EventSeq { get; set; }
+    public Guid? EventKey { get; set; }
 
     /// <summary>The random-split branch the run took, for A/B attribution.</summary>
     public string? Branch { get; set; }

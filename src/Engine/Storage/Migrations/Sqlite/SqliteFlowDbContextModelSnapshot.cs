@@ -207,6 +207,9 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<string>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("Key")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
@@ -224,6 +227,9 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.HasKey("Seq");
 
                     b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("Key")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "Type", "OccurredAt");
@@ -419,8 +425,8 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<long>("EnteredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("EventSeq")
-                        .HasColumnType("INTEGER");
+                    b.Property<Guid?>("EventKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FlowId")
                         .IsRequired()

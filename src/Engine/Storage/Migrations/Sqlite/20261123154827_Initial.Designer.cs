@@ -11,7 +11,7 @@ using ReEngage.Flows.Engine.Storage;
 namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlowDbContext))]
-    [Migration("20261123154239_Initial")]
+    [Migration("20261123154827_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -210,6 +210,9 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<string>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("Key")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
@@ -227,6 +230,9 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.HasKey("Seq");
 
                     b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("Key")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "Type", "OccurredAt");
@@ -422,8 +428,8 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<long>("EnteredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("EventSeq")
-                        .HasColumnType("INTEGER");
+                    b.Property<Guid?>("EventKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FlowId")
                         .IsRequired()

@@ -108,6 +108,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 {
                     Seq = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<Guid>(type: "TEXT", nullable: false),
                     EventId = table.Column<string>(type: "TEXT", nullable: true),
                     Type = table.Column<string>(type: "TEXT", nullable: false),
                     CustomerId = table.Column<string>(type: "TEXT", nullable: false),
@@ -213,7 +214,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     EnteredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     EndReason = table.Column<string>(type: "TEXT", nullable: true),
-                    EventSeq = table.Column<long>(type: "INTEGER", nullable: true),
+                    EventKey = table.Column<Guid>(type: "TEXT", nullable: true),
                     Branch = table.Column<string>(type: "TEXT", nullable: true),
                     LastMessageNodeId = table.Column<string>(type: "TEXT", nullable: true),
                     StepCount = table.Column<int>(type: "INTEGER", nullable: false),
@@ -280,6 +281,12 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 name: "IX_Events_EventId",
                 table: "Events",
                 column: "EventId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_Key",
+                table: "Events",
+                column: "Key",
                 unique: true);
 
             migrationBuilder.CreateIndex(
