@@ -13,19 +13,38 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// customers it touches, works on them in memory and writes everything once, so its cost grows
 /// with its size, not with its square.
 /// </summary>
-internal sealed class EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
+internal sealed class EngineSession
 {
     private readonly Dictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
     private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, EventRecord> events = [];
 
-    public FlowDbContext Db { get; } = db;
+    public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
+    {
+        Db = db;
+        Catalog = catalog;
+        Settings = settings;
+        Now = now;
 
-    public FlowCatalog Catalog { get; } = catalog;
+        // A batch reads the tracked entities (Local) constantly; scanning them all for changes on
+        // every read would make a batch quadratic. Changes are detected once, in SaveAsync.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+    }
 
-    public StoreSettings Settings { get; } = settings;
+    public FlowDbContext Db { get; }
 
-    public DateTimeOffset Now { get; set; } = now;
+    public FlowCatalog Catalog { get; }
+
+    public StoreSettings Settings { get; }
+
+    public DateTimeOffset Now { get; set; }
+
+    /// <summary>Writes everything the session changed (the only place changes are detected).</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        Db.ChangeTracker.DetectChanges();
+        await Db.SaveChangesAsync(cancellationToken);
+    }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
 

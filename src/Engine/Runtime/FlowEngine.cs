@@ -70,7 +70,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 limit = due;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
     }
@@ -288,7 +288,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
@@ -326,7 +326,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 entered += db.Runs.Local.Count - before;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             after = ids[^1];
         }
@@ -356,7 +356,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return entered;
     }

@@ -17,7 +17,7 @@ internal static class IdentityMerge
         var db = session.Db;
 
         // The merge rewrites rows in place: write what the batch holds first, and start clean after.
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(cancellationToken);
         db.ChangeTracker.Clear();
         session.Reset();
 
@@ -69,7 +69,7 @@ internal static class IdentityMerge
             db.Customers.Remove(anonymous);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(cancellationToken);
         db.ChangeTracker.Clear();
         session.Reset();
     }

@@ -201,18 +201,18 @@ public static class Simulator
         private readonly Dictionary<string, DateTimeOffset?> nextFire = [];
         private readonly DateTimeOffset origin = start;
         private DateTimeOffset lastSweep = start;
+        private DateTimeOffset? nextWake;
+        private DateTimeOffset? nextMessage;
+        private DateTimeOffset? nextDate;
 
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
         {
-            var candidates = new List<DateTimeOffset?>
-            {
-                await parts.Engine.NextWakeAsync(cancellationToken),
-                await parts.Dispatcher.NextDueAsync(cancellationToken),
-            };
+            nextWake = await parts.Engine.NextWakeAsync(cancellationToken);
+            nextMessage = await parts.Dispatcher.NextDueAsync(cancellationToken);
+            nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
+            var candidates = new List<DateTimeOffset?> { nextWake, nextMessage, nextDate };
             foreach (var (flowId, trigger) in schedules)
                 candidates.Add(NextFire(flowId, trigger));
-            if (hasDates)
-                candidates.Add(await NextDateMomentAsync(cancellationToken));
             return candidates.Where(c => c is not null).Min();
         }
 
@@ -227,14 +227,17 @@ public static class Simulator
                 }
             }
 
-            if (hasDates)
+            if (nextDate <= now)
             {
                 await parts.Engine.SweepDatesAsync(lastSweep, now, cancellationToken);
                 lastSweep = now;
             }
 
-            await parts.Engine.TickAsync(cancellationToken: cancellationToken);
-            await parts.Dispatcher.DispatchAsync(cancellationToken: cancellationToken);
+            // What ran above may have made runs or messages due now; the next turn of the loop sees them.
+            if (nextWake <= now)
+                await parts.Engine.TickAsync(cancellationToken: cancellationToken);
+            if (nextMessage <= now || nextWake <= now)
+                await parts.Dispatcher.DispatchAsync(cancellationToken: cancellationToken);
         }
 
         private DateTimeOffset? NextFire(string flowId, TriggerNode trigger)
