@@ -53,6 +53,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var programs = await EngineState.IsGloballyPausedAsync(db, cancellationToken) ? [] : await catalog.ActiveProgramsAsync(db, cancellationToken);
         var held = programs.Count == 0 ? [] : await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
+        await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
         var limit = replay?.StopAfter;
