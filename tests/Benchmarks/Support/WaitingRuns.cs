@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ReEngage.Flows.Benchmarks.Support;
+
+/// <summary>
+/// Builds, in bulk, what the engine would have written after N customers each
+/// added to cart and entered <c>bench-due-runs</c>: the customer, the cart.added event, the entry, the
+/// run waiting at its 4-hour delay and the two steps so far (entered, waiting).
+/// </summary>
+internal static class WaitingRuns
+{
+    public const string FlowId = "bench-due-runs";
+
+    /// <summary>Inserts <paramref name="count"/> such customers; run <c>i</c> is due at <paramref name="wakeAt"/>(i).</summary>
+    public static void Insert(SqliteConnection connection, int count, Func<int, DateTimeOffset> wakeAt)
+    {
+        var delay = TimeSpan.FromHours(4);
+        var eventKeys = new Guid[count];
+        var runIds = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            var entered = wakeAt(i) - delay;
+            eventKeys[i] = Guid.CreateVersion7(entered);
+            runIds[i] = Guid.CreateVersion7(entered);
+        }
+
+        string[] names = ["Ana", "Ben", "Chloé", "Dũng", "Emma"];
+        Bulk.Insert(connection, "Customers", Bulk.CustomerColumns, count, i =>
+        {
+            var seen = Bulk.Ticks(wakeAt(i) - delay);
+            return [Bulk.Id("c-", i), 0, $"{{\"firstName\":\"{names[i % names.Length]}\"}}", "[]", "{}", 0, 0, 0.0, 19.9 + (i % 50), seen, seen, 0, 0, 0];
+        });
+        Bulk.Insert(connection, "Events", Bulk.EventColumns, count, i =>
+        {
+            var at = Bulk.Ticks(wakeAt(i) - delay);
+            var price = (19.9 + (i % 50)).ToString(CultureInfo.InvariantCulture);
+            return [Bulk.Text(eventKeys[i]), Bulk.Id("e-", i), "cart.added", Bulk.Id("c-", i), at, at, $"{{\"productId\":\"p-{i % 300}\",\"productName\":\"Product {i % 300}\",\"price\":{price}}}"];
+        });
+        Bulk.Insert(connection, "Entries", Bulk.EntryColumns, count, i => [FlowId, Bulk.Id("c-", i), Bulk.Ticks(wakeAt(i) - delay), 1]);
+        Bulk.Insert(connection, "Runs", Bulk.RunColumns, count, i =>
+            [Bulk.Text(runIds[i]), FlowId, 1, Bulk.Id("c-", i), "Waiting", "wait", Bulk.Ticks(wakeAt(i)), Bulk.Ticks(wakeAt(i) - delay), Bulk.Text(eventKeys[i]), 2, 0]);
+        Bulk.Insert(connection, "Steps", Bulk.StepColumns, count * 2, j =>
+        {
+            var i = j / 2;
+            var entered = Bulk.Ticks(wakeAt(i) - delay);
+            return j % 2 == 0
+                ? [Bulk.Text(runIds[i]), 0, FlowId, 1, "start", entered, "Entered", null]
+                : [Bulk.Text(runIds[i]), 1, FlowId, 1, "wait", entered, "Waiting", $"until {wakeAt(i).ToString("O", CultureInfo.InvariantCulture)}"];
+        });
+    }
+}
