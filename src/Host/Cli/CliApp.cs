@@ -8,7 +8,7 @@ namespace ReEngage.Flows.Host.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly string[] Verbs = ["validate", "simulate", "schema", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["validate", "simulate", "schema", "engine-worker", "--help", "-h", "-?"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -19,6 +19,7 @@ internal static class CliApp
             ValidateVerb.Create(output),
             SimulateVerb.Create(output, error),
             SchemaVerb.Create(output),
+            WorkerVerb.Create(output),
         };
 
         var configuration = new InvocationConfiguration { Output = output, Error = error };
