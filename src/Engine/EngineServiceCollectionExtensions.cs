@@ -17,8 +17,16 @@ public static class EngineServiceCollectionExtensions
     /// channel unless other adapters are registered first), and Quartz running the engine tick, the
     /// dispatcher, the date sweep and the daily RFM scoring.
     /// </summary>
-    public static IServiceCollection AddFlowEngine(this IServiceCollection services, StorageOptions storage)
+    public static IServiceCollection AddFlowEngine(this IServiceCollection services, StorageOptions storage, ChannelOptions? channels = null)
     {
+        channels ??= new ChannelOptions();
+        services.AddSingleton(channels);
+        if (channels.Email is { } smtp)
+            services.AddSingleton<IChannelAdapter>(new SmtpEmailChannel(smtp));
+        services.AddHttpClient(nameof(WebhookChannel), c => c.Timeout = TimeSpan.FromSeconds(30))
+            .AddStandardResilienceHandler();
+        services.AddSingleton<IChannelAdapter>(sp => new WebhookChannel(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookChannel)), channels));
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(storage);
         services.AddSingleton<FlowDbContextFactory>();

@@ -17,7 +17,7 @@ internal static partial class EngineHosting
 
         options.DataDirectory = dataDirectory;
         options.WorkflowsDirectory = Path.GetFullPath(options.WorkflowsDirectory ?? FindWorkflows(contentRoot));
-        return services.AddFlowEngine(new StorageOptions { Provider = provider, SqlitePath = Path.Combine(dataDirectory, "reengage.db") });
+        return services.AddFlowEngine(new StorageOptions { Provider = provider, SqlitePath = Path.Combine(dataDirectory, "reengage.db") }, options.Channels);
     }
 
     /// <summary>Migrates the database, publishes new or changed flow files and schedules their triggers.</summary>

@@ -15,6 +15,9 @@ public sealed class ReEngageOptions
 
     public StorageSection Storage { get; set; } = new();
 
+    /// <summary>SMTP and gateway endpoints; nothing configured means the recording development channel.</summary>
+    public Engine.Channels.ChannelOptions Channels { get; set; } = new();
+
     public sealed class StorageSection
     {
         public string Provider { get; set; } = "Sqlite";

@@ -15,6 +15,7 @@ internal static class DueRunsHarness
     {
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
         var quartzRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
+        var separate = args.Contains("--quartz-separate-file");
         var watch = Stopwatch.StartNew();
         using var fixture = await DueRunsFixture.CreateAsync(runs);
         Console.WriteLine($"template with {runs} due runs built in {watch.Elapsed.TotalSeconds:F1} s");
@@ -36,7 +37,7 @@ internal static class DueRunsHarness
         await using (var store = await BenchStore.OpenAsync(path, DueRunsFixture.Now))
         {
             watch.Restart();
-            await using var quartz = await QuartzBaseline.PrepareAsync(store, quartzRuns);
+            await using var quartz = await QuartzBaseline.PrepareAsync(store, quartzRuns, separate ? path + ".quartz" : null);
             Console.WriteLine($"quartz: {quartzRuns} jobs scheduled in {watch.Elapsed.TotalSeconds:F1} s");
             watch.Restart();
             await quartz.RunAsync();
@@ -45,6 +46,7 @@ internal static class DueRunsHarness
         }
 
         DueRunsFixture.Delete(path);
+        DueRunsFixture.Delete(path + ".quartz");
         return 0;
     }
 }

@@ -37,7 +37,10 @@ internal sealed class QuartzBaseline : IAsyncDisposable
     /// Over a copy of P1's store: every run is parked (the trigger holds its time now), and the first
     /// <paramref name="runs"/> runs get a job and a trigger due now. The scheduler is left in standby.
     /// </summary>
-    public static async Task<QuartzBaseline> PrepareAsync(BenchStore store, int runs)
+    /// <param name="store">The engine's store; Quartz's tables go into the same file.</param>
+    /// <param name="runs">How many runs get a job and a trigger.</param>
+    /// <param name="quartzFile">Only to compare: a separate SQLite file for Quartz's tables instead.</param>
+    public static async Task<QuartzBaseline> PrepareAsync(BenchStore store, int runs, string? quartzFile = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var scheduled = new List<(string RunId, long WakeAt)>(runs);
@@ -61,7 +64,7 @@ internal sealed class QuartzBaseline : IAsyncDisposable
         {
             q.UsePersistentStore(s =>
             {
-                s.UseSqlite(store.ConnectionString);
+                s.UseSqlite(quartzFile is null ? store.ConnectionString : Engine.Storage.StorageSetup.SqliteConnectionString(quartzFile));
                 s.ProvisionSchema();
                 s.UseSystemTextJsonSerializer();
                 // Scheduling 2 000 jobs takes a while; none of them should count as misfired when the scheduler starts.
