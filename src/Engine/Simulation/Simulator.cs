@@ -198,6 +198,10 @@ public static class Simulator
             [.. flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Schedule).Select(t => (f.Id, t)))];
 
         private readonly bool hasDates = flows.Any(f => f.Nodes.OfType<TriggerNode>().Any(t => t.On == TriggerKind.Date));
+
+        // RFM scores are recomputed nightly (00:00 UTC) as the host does, but only when a flow reads them.
+        private readonly bool usesRfm = flows.Any(f => FlowJson.Serialize(f).Contains("Rfm", StringComparison.Ordinal));
+        private DateTimeOffset? nextRfm;
         private readonly Dictionary<string, DateTimeOffset?> nextFire = [];
         private readonly DateTimeOffset origin = start;
         private DateTimeOffset lastSweep = start;
@@ -210,7 +214,9 @@ public static class Simulator
             nextWake = await parts.Engine.NextWakeAsync(cancellationToken);
             nextMessage = await parts.Dispatcher.NextDueAsync(cancellationToken);
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
-            var candidates = new List<DateTimeOffset?> { nextWake, nextMessage, nextDate };
+            if (usesRfm)
+                nextRfm ??= new DateTimeOffset(origin.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+            var candidates = new List<DateTimeOffset?> { nextWake, nextMessage, nextDate, nextRfm };
             foreach (var (flowId, trigger) in schedules)
                 candidates.Add(NextFire(flowId, trigger));
             return candidates.Where(c => c is not null).Min();
@@ -225,6 +231,13 @@ public static class Simulator
                     await parts.Engine.FireScheduleAsync(flowId, trigger.Id, cancellationToken: cancellationToken);
                     nextFire[Key(flowId, trigger)] = Schedules.NextFire(trigger, now);
                 }
+            }
+
+            if (nextRfm <= now)
+            {
+                await using var db = await parts.Databases.CreateDbContextAsync(cancellationToken);
+                await RfmScoring.RecomputeAsync(db, now, cancellationToken);
+                nextRfm = nextRfm.Value.AddDays(1);
             }
 
             if (nextDate <= now)
