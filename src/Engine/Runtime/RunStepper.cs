@@ -22,25 +22,17 @@ internal sealed class RunStepper(MessageRenderer renderer)
     /// <summary>Starts a run at <paramref name="trigger"/> and advances it.</summary>
     public async Task<RunRecord> EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, CancellationToken cancellationToken)
     {
-        var run = new RunRecord
-        {
-            Id = Guid.CreateVersion7(session.Now),
-            FlowId = program.FlowId,
-            Version = program.Version,
-            CustomerId = customer.Id,
-            Status = RunStatus.Active,
-            NodeId = trigger.Id,
-            EnteredAt = session.Now,
-            EventKey = eventKey,
-        };
-        session.Db.Runs.Add(run);
+        var run = NewRun(session, program, trigger, customer, eventKey);
         Step(session, run, trigger.Id, StepOutcome.Entered);
         await ContinueAsync(session, program, run, customer, FlowPorts.Default, cancellationToken);
         return run;
     }
 
     /// <summary>A trigger's filter or audience threw: the failure is kept as a run that failed at the trigger.</summary>
-    public static void FailAtTrigger(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, string reason)
+    public static void FailAtTrigger(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, string reason) =>
+        Fail(session, NewRun(session, program, trigger, customer, eventKey), trigger.Id, reason);
+
+    private static RunRecord NewRun(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey)
     {
         var run = new RunRecord
         {
@@ -54,7 +46,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             EventKey = eventKey,
         };
         session.Db.Runs.Add(run);
-        Fail(session, run, trigger.Id, reason);
+        return run;
     }
 
     /// <summary>Resumes a waiting run by <paramref name="port"/> (the delay's exit, or a wait's event/timeout).</summary>

@@ -10,21 +10,7 @@ public sealed class ValidateVerbTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ReEngage.Flows.sln")))
-                    return dir.FullName;
-            }
-
-            throw new InvalidOperationException("repository root not found");
-        }
-    }
-
-    private static string Workflows => Path.Combine(RepoRoot, "workflows");
+    private static string Workflows => Path.Combine(Simulation.SharedData.RepoRoot, "workflows");
 
     private static async Task<(int Exit, string[] Lines)> Validate(params string[] args)
     {
