@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using ReEngage.Flows.Benchmarks.Support;
 using ReEngage.Flows.Engine.Expressions;
 using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodaTime;
@@ -21,6 +22,17 @@ namespace ReEngage.Flows.Engine.Runtime;
 public static class CustomerProfile
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Parsed forms of the JSON columns, keyed by the (immutable) text itself: expressions read a
+    // profile many times per batch, and every change writes a new text, so a cached parse is never stale.
+    // One table per column: equal texts of different columns ("{}") must not share a parse.
+    private static readonly ConditionalWeakTable<string, IReadOnlyDictionary<string, string>> AttributeViews = new();
+    private static readonly ConditionalWeakTable<string, IReadOnlyList<string>> TagViews = new();
+    private static readonly ConditionalWeakTable<string, IReadOnlyDictionary<string, bool>> ConsentViews = new();
+
+    private static T View<T>(ConditionalWeakTable<string, T> table, string json)
+        where T : class =>
+        table.GetValue(json, text => JsonSerializer.Deserialize<T>(text, Json)!);
 
     public static Dictionary<string, string> Attributes(CustomerRecord c) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(c.AttributesJson, Json) ?? [];
@@ -137,9 +149,9 @@ public static class CustomerProfile
     /// <summary>The <c>customer</c> expression input at <paramref name="now"/>.</summary>
     public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter counter, string storeTimeZone, bool requireOptIn = false)
     {
-        var consent = Consent(c);
+        var consent = View(ConsentViews, c.ConsentJson);
         bool Allowed(Channel channel) => consent.TryGetValue(channel.ToString().ToLowerInvariant(), out var yes) ? yes : !requireOptIn;
-        var attributes = Attributes(c);
+        var attributes = View(AttributeViews, c.AttributesJson);
         return new CustomerInput(counter)
         {
             Id = c.Id,
@@ -154,7 +166,7 @@ public static class CustomerProfile
             CartValue = c.CartValue,
             LastOrderAt = c.LastOrderAt,
             LastSeenAt = c.LastSeenAt,
-            Tags = Tags(c),
+            Tags = View(TagViews, c.TagsJson),
             Attributes = new ValueBag(attributes),
             Rfm = c.RfmSegment is null ? RfmScore.Unscored : new RfmScore(c.RfmR, c.RfmF, c.RfmM, c.RfmSegment),
             Tier = c.Tier,

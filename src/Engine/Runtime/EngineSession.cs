@@ -18,6 +18,8 @@ internal sealed class EngineSession
     private readonly Dictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
     private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, EventRecord> events = [];
+    private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
 
     public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
     {
@@ -56,8 +58,10 @@ internal sealed class EngineSession
         {
             foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
                 customers[customer.Id] = customer;
-            await Db.Entries.Where(e => chunk.Contains(e.CustomerId)).LoadAsync(cancellationToken);
-            await Db.Runs.Where(r => chunk.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)).LoadAsync(cancellationToken);
+            foreach (var entry in await Db.Entries.Where(e => chunk.Contains(e.CustomerId)).ToListAsync(cancellationToken))
+                entries[(entry.FlowId, entry.CustomerId)] = entry;
+            foreach (var run in await Db.Runs.Where(r => chunk.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)).ToListAsync(cancellationToken))
+                Track(run);
             preloaded.UnionWith(chunk);
         }
     }
@@ -70,6 +74,29 @@ internal sealed class EngineSession
         customers.Clear();
         preloaded.Clear();
         events.Clear();
+        runsByCustomer.Clear();
+        entries.Clear();
+    }
+
+    /// <summary>Adds a run to the session: written with the batch, and seen by the customer's later events.</summary>
+    public void Add(RunRecord run)
+    {
+        Db.Runs.Add(run);
+        Track(run);
+    }
+
+    public void Add(EntryRecord entry)
+    {
+        Db.Entries.Add(entry);
+        entries[(entry.FlowId, entry.CustomerId)] = entry;
+    }
+
+    private void Track(RunRecord run)
+    {
+        if (!runsByCustomer.TryGetValue(run.CustomerId, out var list))
+            runsByCustomer[run.CustomerId] = list = [];
+        if (!list.Contains(run))
+            list.Add(run);
     }
 
     public async Task<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
@@ -91,17 +118,18 @@ internal sealed class EngineSession
     {
         if (!preloaded.Contains(customerId))
             await PreloadAsync([customerId], cancellationToken);
-        return Db.Runs.Local
-            .Where(r => r.CustomerId == customerId && (flowId is null || r.FlowId == flowId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
-            .OrderBy(r => r.EnteredAt).ThenBy(r => r.Id)
-            .ToList();
+        return runsByCustomer.TryGetValue(customerId, out var runs)
+            ? runs.Where(r => (flowId is null || r.FlowId == flowId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+                .OrderBy(r => r.EnteredAt).ThenBy(r => r.Id)
+                .ToList()
+            : [];
     }
 
     public async Task<EntryRecord?> EntryAsync(string flowId, string customerId, CancellationToken cancellationToken)
     {
         if (!preloaded.Contains(customerId))
             await PreloadAsync([customerId], cancellationToken);
-        return Db.Entries.Local.FirstOrDefault(e => e.FlowId == flowId && e.CustomerId == customerId);
+        return entries.GetValueOrDefault((flowId, customerId));
     }
 
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);

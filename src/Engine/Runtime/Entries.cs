@@ -11,7 +11,6 @@ internal static class Entries
 {
     public static async Task<bool> AdmitAsync(EngineSession session, FlowProgram program, string customerId, CancellationToken cancellationToken)
     {
-        var db = session.Db;
         var entry = await session.EntryAsync(program.FlowId, customerId, cancellationToken);
         if (program.Reentry != Reentry.Always)
         {
@@ -29,7 +28,7 @@ internal static class Entries
         }
 
         if (entry is null)
-            db.Entries.Add(new EntryRecord { FlowId = program.FlowId, CustomerId = customerId, LastEnteredAt = session.Now, Entries = 1 });
+            session.Add(new EntryRecord { FlowId = program.FlowId, CustomerId = customerId, LastEnteredAt = session.Now, Entries = 1 });
         else
         {
             entry.LastEnteredAt = session.Now;

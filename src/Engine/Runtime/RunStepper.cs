@@ -45,7 +45,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             EnteredAt = session.Now,
             EventKey = eventKey,
         };
-        session.Db.Runs.Add(run);
+        session.Add(run);
         return run;
     }
 

@@ -16,6 +16,10 @@ internal static class HarnessMain
         {
             case "p1":
                 return await DueRunsHarness.RunAsync(rest);
+            case "p2":
+                return await IngestHarness.RunAsync(rest);
+            case "p5":
+                return await SimulateHarness.RunAsync(rest);
             case "sample":
                 return await SampleAsync();
             default:
