@@ -31,6 +31,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(storage);
         services.AddSingleton<FlowDbContextFactory>();
         services.AddSingleton<IDbContextFactory<FlowDbContext>>(sp => sp.GetRequiredService<FlowDbContextFactory>());
+        services.AddScoped(sp => sp.GetRequiredService<FlowDbContextFactory>().CreateDbContext());
         services.AddSingleton(FlowValidator.Default);
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<MessageRenderer>();

@@ -1,5 +1,8 @@
+using Scalar.AspNetCore;
 using ReEngage.Flows.Host;
+using ReEngage.Flows.Host.Api;
 using ReEngage.Flows.Host.Cli;
+using ReEngage.Flows.Host.Security;
 
 if (CliApp.IsVerb(args))
     return await CliApp.RunAsync(args, Console.Out, Console.Error);
@@ -10,12 +13,34 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 var options = builder.Configuration.GetSection(ReEngageOptions.Section).Get<ReEngageOptions>() ?? new ReEngageOptions();
 builder.Services.AddSingleton(options);
 builder.Services.AddReEngageEngine(options, builder.Environment.ContentRootPath);
+builder.Services.AddReEngageSecurity(options.DataDirectory!, options.ApiKeys);
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
 await app.PrepareEngineAsync();
+await FirstStart.EnsureAdminAsync(app.Services, options.AdminPassword, Console.Out);
 
-// Liveness for now; issue #4 extends it to the database and the scheduler.
-app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseAntiforgery();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapScalarApiReference("/docs").AllowAnonymous();
+app.MapAccount();
+
+var api = app.MapGroup("/api").RequireAuthorization().DisableAntiforgery();
+api.MapEvents();
+api.MapFlows();
+api.MapCustomers();
+app.MapEngine(api);
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"ReEngage.Flows is running: {string.Join(", ", app.Urls)} (API docs at /docs, health at /health)"));
 
 await app.RunAsync();
 return 0;

@@ -13,6 +13,9 @@ public sealed class ReEngageOptions
 
     public string? AdminPassword { get; set; }
 
+    /// <summary>Keys sent as <c>X-Api-Key</c>, each with a role: Admin, Marketer, Viewer or Ingest.</summary>
+    public List<Security.ApiKeyOptions> ApiKeys { get; set; } = [];
+
     public StorageSection Storage { get; set; } = new();
 
     /// <summary>SMTP and gateway endpoints; nothing configured means the recording development channel.</summary>

@@ -83,6 +83,28 @@ public sealed class FlowCatalog(FlowValidator validator)
         return new PublishResult(flow.Id, version, true, problems);
     }
 
+    /// <summary>
+    /// Saves a flow as the current draft (a new flow starts as a draft); publishing is separate. The
+    /// draft may have validation problems; it must only be well-formed.
+    /// </summary>
+    public static async Task<FlowRecord> SaveDraftAsync(FlowDbContext db, FlowDefinition flow, DateTimeOffset now, FlowSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(flow);
+        var record = await db.Flows.SingleOrDefaultAsync(f => f.Id == flow.Id, cancellationToken);
+        if (record is null)
+        {
+            record = new FlowRecord { Id = flow.Id, Name = flow.Name, DraftJson = "", Status = FlowStatus.Draft, Source = source, CreatedAt = now };
+            db.Flows.Add(record);
+        }
+
+        record.Name = flow.Name;
+        record.DraftJson = FlowJson.Serialize(flow);
+        record.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
     /// <summary>The published programs of flows that may act now (active, not paused or finished).</summary>
     public async Task<IReadOnlyList<FlowProgram>> ActiveProgramsAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {

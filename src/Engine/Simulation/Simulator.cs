@@ -53,9 +53,6 @@ public sealed record SimulatedMessage(
     }
 }
 
-/// <summary>Per node: how many runs passed, waited, were suppressed, failed or converted there.</summary>
-public sealed record NodeSummary(string FlowId, string NodeId, int Entered, int Passed, int Waiting, int Suppressed, int Failed, int Converted, int Exited);
-
 public sealed record SimulationResult(IReadOnlyList<SimulatedMessage> Messages, IReadOnlyList<NodeSummary> Nodes, int EventsApplied, int EventsSkipped);
 
 /// <summary>
@@ -166,29 +163,7 @@ public static class Simulator
     private static async Task<IReadOnlyList<NodeSummary>> SummaryAsync(IDbContextFactory<FlowDbContext> databases, IReadOnlyList<FlowDefinition> flows, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var steps = await db.Steps.AsNoTracking()
-            .GroupBy(s => new { s.FlowId, s.NodeId, s.Outcome })
-            .Select(g => new { g.Key.FlowId, g.Key.NodeId, g.Key.Outcome, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        var waiting = await db.Runs.AsNoTracking()
-            .Where(r => r.Status == RunStatus.Waiting)
-            .GroupBy(r => new { r.FlowId, r.NodeId })
-            .Select(g => new { g.Key.FlowId, g.Key.NodeId, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-
-        int Count(string flow, string node, StepOutcome outcome) =>
-            steps.Where(s => s.FlowId == flow && s.NodeId == node && s.Outcome == outcome).Sum(s => s.Count);
-
-        return flows.SelectMany(f => f.Nodes.Select(n => new NodeSummary(
-                f.Id, n.Id,
-                Count(f.Id, n.Id, StepOutcome.Entered),
-                Count(f.Id, n.Id, StepOutcome.Passed) + Count(f.Id, n.Id, StepOutcome.Completed),
-                waiting.Where(w => w.FlowId == f.Id && w.NodeId == n.Id).Sum(w => w.Count),
-                Count(f.Id, n.Id, StepOutcome.Suppressed),
-                Count(f.Id, n.Id, StepOutcome.Failed),
-                Count(f.Id, n.Id, StepOutcome.Converted),
-                Count(f.Id, n.Id, StepOutcome.Exited))))
-            .ToList();
+        return await FlowStats.ForFlowsAsync(db, flows, cancellationToken);
     }
 
     /// <summary>Everything the engine does on its own, and when it next has to.</summary>

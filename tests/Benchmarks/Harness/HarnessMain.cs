@@ -1,13 +1,21 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
-using ReEngage.Flows.Benchmarks.Support;
-using ReEngage.Flows.Engine.Runtime;
-
 namespace ReEngage.Flows.Benchmarks.Harness;
 
-/// <summary>The load-harness modes of the benchmark executable (<c>--harness MODE</c>).</summary>
+/// <summary>
+/// The load-harness modes of the benchmark executable (<c>--harness MODE …</c>): measures of a whole
+/// process or of one long run that BenchmarkDotNet does not fit, and single runs of the benchmark
+/// workloads for profiling (see docs/performance.md).
+/// </summary>
 internal static class HarnessMain
 {
+    private const string Usage = """
+        --harness p1 [runs] [quartzRuns] [--quartz-separate-file]   P1 once: engine tick over due runs, then the Quartz baseline
+        --harness p2 [events]                                       P2 once: engine ingest, then the EF Core insert of the same rows
+        --harness p5 [--data FILE] [--jsonl OUT]                    P5: simulate over the UCI online-retail year (wall time)
+        --harness p7-build DIR [runs]                               P7: a store DIR/reengage.db with 1 000 000 waiting runs
+        --harness p7-host DIR HOST_DLL [seconds]                    P7: resident memory of the real host over that store
+        --harness p7-engine DIR [seconds]                           P7: resident memory of a process that only runs the engine over it
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "";
@@ -20,28 +28,17 @@ internal static class HarnessMain
                 return await IngestHarness.RunAsync(rest);
             case "p5":
                 return await SimulateHarness.RunAsync(rest);
-            case "sample":
-                return await SampleAsync();
+            case "p7-build":
+                return await MemoryHarness.BuildAsync(rest);
+            case "p7-host":
+                return await MemoryHarness.HostAsync(rest);
+            case "p7-engine":
+                return await MemoryHarness.EngineAsync(rest);
+            case "p7-engine-child":
+                return await MemoryHarness.EngineChildAsync(rest);
             default:
-                await Console.Error.WriteLineAsync($"unknown harness mode '{mode}'");
+                await Console.Error.WriteLineAsync($"unknown harness mode '{mode}'; modes:\n{Usage}");
                 return 2;
         }
-    }
-
-    private static async Task<int> SampleAsync()
-    {
-        var now = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
-        var store = await BenchStore.CreateAsync(now);
-        await store.PublishAsync([BenchFlows.Own("due-runs.flow.json")]);
-        var outcome = await store.Engine.IngestAsync([new IncomingEvent
-        {
-            EventId = "e-1", Type = "cart.added", CustomerId = "c-1", OccurredAt = now,
-            Properties = new System.Text.Json.Nodes.JsonObject { ["productName"] = "Mug", ["price"] = 19.9 },
-        }]);
-        Console.WriteLine(string.Join(", ", outcome));
-        SqliteConnection.ClearAllPools();
-        Console.WriteLine(store.Path);
-        Console.WriteLine(now.UtcTicks.ToString(CultureInfo.InvariantCulture));
-        return 0;
     }
 }
