@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ReEngage.Flows.Host.Security;
 
@@ -29,13 +28,19 @@ internal static class AccountEndpoints
                 """, "text/html");
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/account/login", async ([FromForm] string username, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn) =>
+        // The token is checked here rather than by form binding, so a missing one is a plain 400.
+        app.MapPost("/account/login", async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
         {
-            var result = await signIn.PasswordSignInAsync(username, password, isPersistent: true, lockoutOnFailure: true);
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return Results.Problem(title: "The sign-in form expired", detail: "Reload the sign-in page and try again.", statusCode: StatusCodes.Status400BadRequest);
+
+            var form = await context.Request.ReadFormAsync();
+            var result = await signIn.PasswordSignInAsync(form["username"].ToString(), form["password"].ToString(), isPersistent: true, lockoutOnFailure: true);
             if (!result.Succeeded)
                 return Results.Redirect("/login?error=1");
+            var returnUrl = form["returnUrl"].ToString();
             return Results.LocalRedirect(string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') ? "/" : returnUrl);
-        }).AllowAnonymous().RequireRateLimiting(SecuritySetup.LoginLimit).ExcludeFromDescription();
+        }).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(SecuritySetup.LoginLimit).ExcludeFromDescription();
 
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
