@@ -9,7 +9,13 @@ if (CliApp.IsVerb(args))
 
 // The content root is the app's own folder, whatever folder `dotnet run` was started from (the CLI
 // verbs above take paths relative to that folder, so the run directory is the caller's).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var demo = args.Contains(Demo.Flag, StringComparer.Ordinal);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    // --demo is a switch, not a configuration key: the command-line provider would take the next argument as its value.
+    Args = [.. args.Where(a => a != Demo.Flag)],
+    ContentRootPath = AppContext.BaseDirectory,
+});
 var options = builder.Configuration.GetSection(ReEngageOptions.Section).Get<ReEngageOptions>() ?? new ReEngageOptions();
 builder.Services.AddSingleton(options);
 builder.Services.AddReEngageEngine(options, builder.Environment.ContentRootPath);
@@ -17,10 +23,14 @@ builder.Services.AddReEngageSecurity(options.DataDirectory!, options.ApiKeys);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+if (demo)
+    builder.Services.AddHostedService<Demo>();
 
 var app = builder.Build();
 await app.PrepareEngineAsync();
 await FirstStart.EnsureAdminAsync(app.Services, options.AdminPassword, Console.Out);
+if (demo)
+    await Demo.SeedAsync(app.Services, Console.Out);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

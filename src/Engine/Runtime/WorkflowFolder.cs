@@ -15,18 +15,24 @@ public sealed record WorkflowFileResult(string Path, string? FlowId, int? Versio
 /// </summary>
 public static class WorkflowFolder
 {
-    public static async Task<IReadOnlyList<WorkflowFileResult>> SyncAsync(
-        IDbContextFactory<FlowDbContext> databases, FlowCatalog catalog, string folder, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<WorkflowFileResult>> SyncAsync(
+        IDbContextFactory<FlowDbContext> databases, FlowCatalog catalog, string folder, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Directory.Exists(folder)
+            ? SyncFilesAsync(databases, catalog, FlowFiles.Expand([folder], []), Path.Combine(folder, FlowFiles.SettingsFileName), now, cancellationToken)
+            : Task.FromResult<IReadOnlyList<WorkflowFileResult>>([]);
+
+    /// <summary>Publishes these flow files; <paramref name="settingsFile"/> seeds a store that has no settings yet.</summary>
+    public static async Task<IReadOnlyList<WorkflowFileResult>> SyncFilesAsync(
+        IDbContextFactory<FlowDbContext> databases, FlowCatalog catalog, IReadOnlyList<string> files, string? settingsFile, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(databases);
         ArgumentNullException.ThrowIfNull(catalog);
-        if (!Directory.Exists(folder))
-            return [];
+        ArgumentNullException.ThrowIfNull(files);
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var results = new List<WorkflowFileResult>();
-        var settingsFile = Path.Combine(folder, FlowFiles.SettingsFileName);
-        if (!await db.EngineState.AnyAsync(s => s.Key == EngineState.SettingsKey, cancellationToken)
+        if (settingsFile is not null
+            && !await db.EngineState.AnyAsync(s => s.Key == EngineState.SettingsKey, cancellationToken)
             && FlowFiles.ReadSettings(settingsFile, out var settingsProblems) is { } fileSettings)
         {
             if (settingsProblems.Count == 0)
@@ -37,7 +43,7 @@ public static class WorkflowFolder
 
         var settings = await EngineState.SettingsAsync(db, cancellationToken);
         var context = FlowFiles.ContextFor(settings);
-        foreach (var path in FlowFiles.Expand([folder], []))
+        foreach (var path in files)
         {
             var validation = FlowValidator.Default.Validate(await File.ReadAllTextAsync(path, cancellationToken), context);
             if (!validation.IsValid)

@@ -8,7 +8,7 @@ namespace ReEngage.Flows.Host.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly string[] Verbs = ["validate", "simulate", "schema", "engine-worker", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["validate", "simulate", "export", "import", "schema", "engine-worker", "--help", "-h", "-?"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -18,6 +18,8 @@ internal static class CliApp
         {
             ValidateVerb.Create(output),
             SimulateVerb.Create(output, error),
+            ExportImportVerbs.Export(output),
+            ExportImportVerbs.Import(output),
             SchemaVerb.Create(output),
             WorkerVerb.Create(output),
         };
