@@ -48,6 +48,8 @@ public static class EngineServiceCollectionExtensions
             q.AddTrigger(t => t.ForJob(DispatchJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()));
             q.AddJob<DateSweepJob>(j => j.WithIdentity(DateSweepJob.Key));
             q.AddTrigger(t => t.ForJob(DateSweepJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+            q.AddJob<AutoReadJob>(j => j.WithIdentity(AutoReadJob.Key));
+            q.AddTrigger(t => t.ForJob(AutoReadJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(15)).RepeatForever()));
             q.AddJob<RfmJob>(j => j.WithIdentity(RfmJob.Key));
             q.AddTrigger(t => t.ForJob(RfmJob.Key).WithCronSchedule("0 30 2 * * ?"));
         });

@@ -123,6 +123,11 @@ public static class CustomerProfile
                 attributes.TryAdd("signedUpAt", occurredAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 SetAttributes(c, attributes);
                 break;
+            case EventTypes.MessageBounced:
+                var bounces = Consent(c);
+                bounces[$"bounced:{(Text(properties, "channel") ?? "email").ToLowerInvariant()}"] = true;
+                SetConsent(c, bounces);
+                break;
             case EventTypes.Unsubscribed:
                 var consent = Consent(c);
                 if (Text(properties, "channel") is { } channel)

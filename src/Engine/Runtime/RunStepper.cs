@@ -214,14 +214,31 @@ internal sealed class RunStepper(MessageRenderer renderer)
 
     private async Task SendAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
     {
-        var coupon = await IssueAsync(session, run, customer, action, cancellationToken);
+        var channel = action.Channel!.Value;
+        var guard = await Guardrails.SendGuard.CheckAsync(session, program, customer, channel, cancellationToken);
+
+        // A stopped send issues no coupon: codes go only to messages that go out.
+        var coupon = guard.SuppressedBecause is null ? await IssueAsync(session, run, customer, action, cancellationToken) : null;
         var model = await TemplateModel.BuildAsync(session, program, run, customer, coupon, cancellationToken);
         var zone = session.ZoneOf(customer);
         var title = action.Title is null ? null : renderer.Render(action.Title, model, zone);
         var body = action.Body is null ? null : renderer.Render(action.Body, model, zone);
 
-        var seq = Step(session, run, action.Id, StepOutcome.Passed);
-        session.Db.Messages.Add(Outbox(session, run, seq, action.Id, OutboxKind.Message, action.Channel!.Value, title, body, coupon?.Code, null));
+        if (guard.SuppressedBecause is { } reason)
+        {
+            var stopped = Step(session, run, action.Id, StepOutcome.Suppressed, null, $"suppressed: {reason}");
+            var record = Outbox(session, run, stopped, action.Id, OutboxKind.Message, channel, title, body, null, null);
+            record.Status = MessageStatus.Suppressed;
+            record.Reason = reason;
+            record.DoneAt = session.Now;
+            session.Db.Messages.Add(record);
+            return;
+        }
+
+        var seq = Step(session, run, action.Id, StepOutcome.Passed, null, guard.DueAt > session.Now ? $"quiet hours: sends at {guard.DueAt:O}" : null);
+        var message = Outbox(session, run, seq, action.Id, OutboxKind.Message, channel, title, body, coupon?.Code, null);
+        message.DueAt = guard.DueAt;
+        session.Db.Messages.Add(message);
         run.LastMessageNodeId = action.Id;
         run.MessagesSent++;
     }

@@ -75,3 +75,21 @@ public sealed class RfmJob(IDbContextFactory<FlowDbContext> databases, TimeProvi
         await RfmScoring.RecomputeAsync(db, time.GetUtcNow(), cancellationToken);
     }
 }
+
+/// <summary>Marks chats read that stayed unread longer than the auto-read setting (5 days by default).</summary>
+[DisallowConcurrentExecution]
+public sealed class AutoReadJob(IDbContextFactory<FlowDbContext> databases, TimeProvider time) : IJob
+{
+    public static readonly JobKey Key = new("auto-read", "reengage");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var settings = await EngineState.SettingsAsync(db, cancellationToken);
+        var after = Model.Durations.TryParse(settings.Guardrails.AutoReadAfter, out var period) ? period : NodaTime.Period.FromDays(5);
+        var cutoff = LocalClock.Add(time.GetUtcNow(), NodaTime.Period.Zero - after, NodaTime.DateTimeZone.Utc);
+        foreach (var message in await db.Messages.Where(m => m.Channel == Model.Channel.Chat && m.Status == MessageStatus.Sent && m.ReadAt == null && m.DueAt <= cutoff).ToListAsync(cancellationToken))
+            message.ReadAt = LocalClock.Add(message.DueAt, after, NodaTime.DateTimeZone.Utc);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using ReEngage.Flows.Engine.Model;
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Guardrails;
+
+/// <summary>The sender's weekly quota: its week, the messages sent in it, and the limit.</summary>
+public sealed record QuotaState(DateTimeOffset WeekStart, int Used, int Limit, int Audience);
+
+/// <summary>
+/// The weekly quota (DESIGN.md §5.5): limit = max(minimum, (customers who added to cart + store
+/// followers + customers who viewed products three or more times + customers who ordered, each
+/// counted over the previous week) / divisor). The week starts Monday 00:00 in the store's zone.
+/// Marketing messages sent or queued in the week count against it.
+/// </summary>
+public static class Quota
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Store, long Week), int> Audiences = new();
+
+    public const int SeveralViews = 3;
+
+    public static DateTimeOffset WeekStart(DateTimeOffset now, string storeZone)
+    {
+        var zone = LocalClock.Zone(storeZone, "UTC");
+        var today = LocalClock.Today(now, zone);
+        var monday = today.PlusDays(-(((int)today.DayOfWeek - (int)IsoDayOfWeek.Monday + 7) % 7));
+        return LocalClock.At(monday, LocalTime.Midnight, zone);
+    }
+
+    /// <summary>Whether the audience of the week containing <paramref name="now"/> is already counted.</summary>
+    public static bool IsKnown(FlowDbContext db, StoreSettings settings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(settings);
+        return Audiences.ContainsKey((db.Database.GetConnectionString() ?? "", WeekStart(now, settings.Guardrails.StoreTimeZone).UtcTicks));
+    }
+
+    public static async Task<QuotaState> CurrentAsync(FlowDbContext db, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(settings);
+        var weekStart = WeekStart(now, settings.Guardrails.StoreTimeZone);
+        var previous = LocalClock.Add(weekStart, Period.FromWeeks(-1), LocalClock.Zone(settings.Guardrails.StoreTimeZone, "UTC"));
+
+        // A finished week's audience does not change: counted once per store and week.
+        var key = (db.Database.GetConnectionString() ?? "", weekStart.UtcTicks);
+        if (!Audiences.TryGetValue(key, out var audience))
+            Audiences[key] = audience = await AudienceAsync(db, previous, weekStart, cancellationToken);
+
+        var quota = settings.Guardrails.WeeklyQuota;
+        var limit = Math.Max(quota.Minimum, audience / Math.Max(1, quota.Divisor));
+        var used = await db.Messages.AsNoTracking().CountAsync(
+            m => m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
+                 && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending)
+                 && m.DueAt >= weekStart && m.DueAt <= now,
+            cancellationToken);
+        return new QuotaState(weekStart, used, limit, audience);
+    }
+
+    /// <summary>The four groups of the formula over [from, to), each counted in customers, then added up.</summary>
+    public static async Task<int> AudienceAsync(FlowDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var week = db.Events.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to);
+        var carts = await week.Where(e => e.Type == EventTypes.CartAdded).Select(e => e.CustomerId).Distinct().CountAsync(cancellationToken);
+        var followers = await week.Where(e => e.Type == EventTypes.StoreFollowed).Select(e => e.CustomerId).Distinct().CountAsync(cancellationToken);
+        var viewers = await week.Where(e => e.Type == EventTypes.ProductViewed).GroupBy(e => e.CustomerId).Where(g => g.Count() >= SeveralViews).CountAsync(cancellationToken);
+        var buyers = await week.Where(e => e.Type == EventTypes.OrderPlaced).Select(e => e.CustomerId).Distinct().CountAsync(cancellationToken);
+        return carts + followers + viewers + buyers;
+    }
+}
