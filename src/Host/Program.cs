@@ -47,6 +47,7 @@ var api = app.MapGroup("/api").RequireAuthorization().DisableAntiforgery();
 api.MapEvents();
 api.MapFlows();
 api.MapCustomers();
+api.MapSettings();
 app.MapEngine(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -199,6 +199,18 @@ public sealed partial class ApiBehaviourTests(ApiFixture api) : IClassFixture<Ap
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Settings_with_problems_are_refused_by_path_and_the_quota_shows_use_and_limit()
+    {
+        var bad = await api.As("Admin").PutAsync("/api/settings", Json("""{"guardrails": {"autoReadAfter": "soon"}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("$.guardrails.autoReadAfter", (string?)JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["field"]);
+
+        var quota = JsonNode.Parse(await api.As("Viewer").GetStringAsync("/api/quota"))!;
+        Assert.True((int)quota["limit"]! >= 2000);
+        Assert.True((int)quota["used"]! >= 0);
+    }
+
     [GeneratedRegex("name=\"(?<name>__RequestVerificationToken)\" value=\"(?<value>[^\"]+)\"")]
     private static partial Regex TokenField();
 }

@@ -36,6 +36,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         { "PUT", "/api/customers/matrix-{n}", """{"email": "m@example.com", "attributes": {"firstName": "M"}}""", [401, 403, 403, 201, 201] },
         { "GET", "/api/engine/pause", null, [401, 200, 403, 200, 200] },
         { "PUT", "/api/engine/pause", """{"paused": false}""", [401, 403, 403, 403, 200] },
+        { "GET", "/api/settings", null, [401, 200, 403, 200, 200] },
+        { "PUT", "/api/settings", """{"guardrails": {"unreadChatCap": 2}, "couponPools": [{"id": "CART10", "pattern": "CART-########"}]}""", [401, 403, 403, 403, 200] },
+        { "GET", "/api/quota", null, [401, 200, 403, 200, 200] },
         { "GET", "/health", null, [200, 200, 200, 200, 200] },
         { "GET", "/openapi/v1.json", null, [200, 200, 200, 200, 200] },
     };
