@@ -48,6 +48,7 @@ api.MapEvents();
 api.MapFlows();
 api.MapCustomers();
 api.MapSettings();
+api.MapAccess();
 app.MapEngine(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ReEngage.Flows.Host.Security;
@@ -37,26 +38,38 @@ public sealed class ApiKeyStore
         return keys.FirstOrDefault(k => CryptographicOperations.FixedTimeEquals(k.Hash, hash)).Role;
     }
 
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    public static string HashText(string key) => Convert.ToHexString(Hash(key));
+
+    /// <summary>A new random key (256 bits, URL-safe).</summary>
+    public static string NewKey() => "rk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>Authenticates requests that carry <c>X-Api-Key</c>; the key's role becomes the caller's role.</summary>
-public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore store)
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore store, UsersDbContext users)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || values.Count == 0)
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
 
-        var role = store.RoleOf(values.ToString());
+        var presented = values.ToString();
+        var role = store.RoleOf(presented);
         if (role is null)
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        {
+            var hash = ApiKeyStore.HashText(presented);
+            role = await users.ApiKeys.AsNoTracking().Where(k => k.Hash == hash).Select(k => k.Role).FirstOrDefaultAsync(Context.RequestAborted);
+        }
+
+        if (role is null)
+            return AuthenticateResult.Fail("The API key is not valid.");
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"api-key:{role}"), new Claim(ClaimTypes.Role, role)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

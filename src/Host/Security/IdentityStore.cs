@@ -5,8 +5,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ReEngage.Flows.Host.Security;
 
-/// <summary>Designer users and their roles (ASP.NET Core Identity), in their own SQLite file in the data folder.</summary>
-public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : IdentityDbContext<IdentityUser>(options);
+/// <summary>Designer users and their roles (ASP.NET Core Identity) and admin-made API keys, in their own SQLite file.</summary>
+public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : IdentityDbContext<IdentityUser>(options)
+{
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ApiKeyRecord>(e =>
+        {
+            e.HasKey(k => k.Id);
+            e.HasIndex(k => k.Hash).IsUnique();
+        });
+    }
+}
+
+/// <summary>An API key an admin made: only its SHA-256 hash is kept; the key is shown once, when made.</summary>
+public sealed class ApiKeyRecord
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Role { get; set; }
+
+    public required string Hash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
 
 internal static partial class FirstStart
 {

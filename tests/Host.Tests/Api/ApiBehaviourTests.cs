@@ -211,6 +211,22 @@ public sealed partial class ApiBehaviourTests(ApiFixture api) : IClassFixture<Ap
         Assert.True((int)quota["used"]! >= 0);
     }
 
+    [Fact]
+    public async Task An_api_key_made_by_an_admin_works_for_its_role_until_revoked()
+    {
+        var made = JsonNode.Parse(await (await api.As("Admin").PostAsJsonAsync("/api/api-keys", new { name = "checkout", role = "Ingest" })).Content.ReadAsStringAsync())!;
+        var key = (string)made["key"]!;
+        var client = api.As(null);
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/events", Json(Event("key-1", "product.viewed", "keyed")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/flows")).StatusCode);
+        Assert.DoesNotContain(key, await api.As("Admin").GetStringAsync("/api/api-keys"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.As("Admin").DeleteAsync($"/api/api-keys/{made["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/events", Json(Event("key-2", "product.viewed", "keyed")))).StatusCode);
+    }
+
     [GeneratedRegex("name=\"(?<name>__RequestVerificationToken)\" value=\"(?<value>[^\"]+)\"")]
     private static partial Regex TokenField();
 }

@@ -39,6 +39,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         { "GET", "/api/settings", null, [401, 200, 403, 200, 200] },
         { "PUT", "/api/settings", """{"guardrails": {"unreadChatCap": 2}, "couponPools": [{"id": "CART10", "pattern": "CART-########"}]}""", [401, 403, 403, 403, 200] },
         { "GET", "/api/quota", null, [401, 200, 403, 200, 200] },
+        { "GET", "/api/users", null, [401, 403, 403, 403, 200] },
+        { "POST", "/api/users", """{"userName": "user-{n}", "password": "a long enough password", "role": "Viewer"}""", [401, 403, 403, 403, 201] },
+        { "GET", "/api/api-keys", null, [401, 403, 403, 403, 200] },
+        { "POST", "/api/api-keys", """{"name": "shop-{n}", "role": "Ingest"}""", [401, 403, 403, 403, 201] },
         { "GET", "/health", null, [200, 200, 200, 200, 200] },
         { "GET", "/openapi/v1.json", null, [200, 200, 200, 200, 200] },
     };
@@ -55,7 +59,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
                 null => null,
                 "NEW" => NewFlow($"matrix-{suffix}"),
                 "SAME" => (await (await api.As("Admin").GetAsync("/api/flows/win-back/export")).Content.ReadAsStringAsync()),
-                _ => body,
+                _ => body.Replace("{n}", suffix, StringComparison.Ordinal),
             };
             using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{n}", suffix, StringComparison.Ordinal));
             if (content is not null)
