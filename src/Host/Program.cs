@@ -48,6 +48,7 @@ api.MapEvents();
 api.MapFlows();
 api.MapCustomers();
 api.MapSettings();
+api.MapCouponPools();
 api.MapAccess();
 app.MapEngine(api);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using ReEngage.Flows.Engine.Guardrails;
 using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;
@@ -22,6 +23,50 @@ internal static class SettingsApi
                 return Results.Ok(new { weekStart = quota.WeekStart, used = quota.Used, limit = quota.Limit, audience = quota.Audience });
             })
             .RequireAuthorization(Roles.Policies.Read).WithTags("Settings").WithSummary("This week's use and limit of the sender's quota.");
+    }
+
+    /// <summary>Coupon pools with how many codes each has issued and how many were redeemed.</summary>
+    public static void MapCouponPools(this RouteGroupBuilder api)
+    {
+        api.MapGet("/coupon-pools", async (FlowDbContext db, CancellationToken ct) =>
+            {
+                var settings = await EngineState.SettingsAsync(db, ct);
+                var counts = await db.CouponIssues.AsNoTracking()
+                    .GroupBy(c => c.PoolId)
+                    .Select(g => new { Pool = g.Key, Issued = g.Count(), Redeemed = g.Count(c => c.RedeemedAt != null) })
+                    .ToListAsync(ct);
+                return Results.Ok(settings.CouponPools.Select(p => new
+                {
+                    pool = p,
+                    issued = counts.FirstOrDefault(c => c.Pool == p.Id)?.Issued ?? 0,
+                    redeemed = counts.FirstOrDefault(c => c.Pool == p.Id)?.Redeemed ?? 0,
+                }));
+            })
+            .RequireAuthorization(Roles.Policies.Read).WithTags("Coupons").WithSummary("Coupon pools with codes issued and redeemed.");
+
+        api.MapPost("/coupon-pools", async (HttpRequest request, FlowDbContext db, CancellationToken ct) =>
+            {
+                var (document, problem) = await RequestBodies.ReadJsonAsync(request, ct);
+                if (problem is not null)
+                    return problem;
+                using (document)
+                {
+                    var read = JsonDocumentReader.Read<CouponPoolDefinition>(RequestBodies.Text(document!));
+                    if (read.Value is null)
+                        return RequestBodies.Problem("Not a coupon pool", read.Problems[0].Message, read.Problems[0].Location, new Dictionary<string, object?> { ["problems"] = read.Problems });
+
+                    var settings = await EngineState.SettingsAsync(db, ct);
+                    if (settings.CouponPools.Any(p => p.Id == read.Value.Id))
+                        return Results.Problem(title: "The pool exists", detail: $"A coupon pool '{read.Value.Id}' exists already.", statusCode: StatusCodes.Status409Conflict);
+                    var updated = settings with { CouponPools = [.. settings.CouponPools, read.Value] };
+                    var problems = SettingsValidator.Validate(updated);
+                    if (problems.Count > 0)
+                        return RequestBodies.Problem("The pool has problems", problems[0].Message, problems[0].Location, new Dictionary<string, object?> { ["problems"] = problems });
+                    await EngineState.SaveSettingsAsync(db, updated, ct);
+                    return Results.Created($"/api/coupon-pools/{read.Value.Id}", read.Value);
+                }
+            })
+            .RequireAuthorization(Roles.Policies.Edit).WithTags("Coupons").WithSummary("Add a coupon pool (unique codes by pattern, or one shared code with a redemption limit).");
     }
 
     private static async Task<IResult> PutAsync(HttpRequest request, FlowDbContext db, CancellationToken ct)

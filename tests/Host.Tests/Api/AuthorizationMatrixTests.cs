@@ -39,6 +39,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         { "GET", "/api/settings", null, [401, 200, 403, 200, 200] },
         { "PUT", "/api/settings", """{"guardrails": {"unreadChatCap": 2}, "couponPools": [{"id": "CART10", "pattern": "CART-########"}]}""", [401, 403, 403, 403, 200] },
         { "GET", "/api/quota", null, [401, 200, 403, 200, 200] },
+        { "GET", "/api/coupon-pools", null, [401, 200, 403, 200, 200] },
+        { "POST", "/api/coupon-pools", """{"id": "P-{n}", "kind": "shared", "code": "SPRING", "redemptionLimit": 500}""", [401, 403, 403, 201, 201] },
         { "GET", "/api/users", null, [401, 403, 403, 403, 200] },
         { "POST", "/api/users", """{"userName": "user-{n}", "password": "a long enough password", "role": "Viewer"}""", [401, 403, 403, 403, 201] },
         { "GET", "/api/api-keys", null, [401, 403, 403, 403, 200] },
