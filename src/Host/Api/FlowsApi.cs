@@ -39,6 +39,12 @@ internal static class FlowsApi
             .RequireAuthorization(Roles.Policies.Administer).WithSummary("Finish: end every run and drop unsent messages.");
         flows.MapPost("/{id}/duplicate", DuplicateAsync).RequireAuthorization(Roles.Policies.Edit).WithSummary("Copy a flow into a new draft.");
         flows.MapGet("/{id}/stats", StatsAsync).RequireAuthorization(Roles.Policies.Read).WithSummary("Per-node counts: entered, passed, waiting, suppressed, failed, converted, exited.");
+        flows.MapGet("/{id}/analytics", async (string id, FlowDbContext db, CancellationToken ct) =>
+            await db.Flows.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct) is { } record
+                ? Results.Ok(await FlowAnalytics.ReportAsync(db, FlowJson.Deserialize(record.DraftJson), ct))
+                : NotFound(id))
+            .RequireAuthorization(Roles.Policies.Read).WithSummary("Counts per node, suppressions by reason, A/B branches with a two-proportion z-test, and a daily series.");
+        flows.MapGet("/{id}/analytics.csv", CsvAsync).RequireAuthorization(Roles.Policies.Read).WithSummary("The daily series and the per-node counts as CSV.");
         flows.MapGet("/{id}/export", ExportAsync).RequireAuthorization(Roles.Policies.Read).WithSummary("The flow's JSON file, to keep in workflows/.");
     }
 
@@ -152,6 +158,21 @@ internal static class FlowsApi
             runs = runs.ToDictionary(r => Lower(r.Key), r => r.Count),
             nodes,
         });
+    }
+
+    private static async Task<IResult> CsvAsync(string id, FlowDbContext db, CancellationToken ct)
+    {
+        var record = await db.Flows.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
+        if (record is null)
+            return NotFound(id);
+        var report = await FlowAnalytics.ReportAsync(db, FlowJson.Deserialize(record.DraftJson), ct);
+        var csv = new System.Text.StringBuilder();
+        csv.AppendLine("section,key,entered,passed,waiting,suppressed,failed,converted,exited,sent");
+        foreach (var n in report.Nodes)
+            csv.AppendLine(System.FormattableString.Invariant($"node,{n.NodeId},{n.Entered},{n.Passed},{n.Waiting},{n.Suppressed},{n.Failed},{n.Converted},{n.Exited},"));
+        foreach (var d in report.Daily)
+            csv.AppendLine(System.FormattableString.Invariant($"day,{d.Day:yyyy-MM-dd},{d.Entered},,,{d.Suppressed},,{d.Converted},,{d.Sent}"));
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"{id}-analytics.csv");
     }
 
     private static async Task<IResult> ExportAsync(string id, FlowDbContext db, CancellationToken ct)

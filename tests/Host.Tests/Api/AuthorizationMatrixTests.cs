@@ -31,6 +31,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         { "POST", "/api/flows/alarm-clock/resume", null, [401, 403, 403, 403, 409] },
         { "GET", "/api/flows/abandoned-cart/stats", null, [401, 200, 403, 200, 200] },
         { "GET", "/api/flows/abandoned-cart/export", null, [401, 200, 403, 200, 200] },
+        { "GET", "/api/flows/abandoned-cart/analytics", null, [401, 200, 403, 200, 200] },
+        { "GET", "/api/flows/abandoned-cart/analytics.csv", null, [401, 200, 403, 200, 200] },
         { "GET", "/api/messages?flowId=abandoned-cart", null, [401, 200, 403, 200, 200] },
         { "GET", "/api/customers/nobody", null, [401, 404, 403, 404, 404] },
         { "PUT", "/api/customers/matrix-{n}", """{"email": "m@example.com", "attributes": {"firstName": "M"}}""", [401, 403, 403, 201, 201] },
