@@ -56,11 +56,16 @@ internal static class SendGuard
                 return new GuardDecision(FrequencyCap, now);
         }
 
-        // The first send of a week counts last week's audience in SQL: write this batch's events first.
-        if (!Quota.IsKnown(session.Db, session.Settings, now))
-            await session.SaveAsync(cancellationToken);
-        var quota = await Quota.CurrentAsync(session.Db, session.Settings, now, cancellationToken);
-        if (quota.Used + UnsavedSends(session) >= quota.Limit)
+        // The quota is read once per batch (and per week); the batch's own sends are counted as it goes.
+        if (session.Quota is not { } quota || quota.WeekStart != Quota.WeekStart(now, guardrails.StoreTimeZone))
+        {
+            if (!Quota.IsKnown(session.Db, session.Settings, now))
+                await session.SaveAsync(cancellationToken);   // last week's audience is counted in SQL: write this batch's events first
+            session.Quota = quota = await Quota.CurrentAsync(session.Db, session.Settings, now, cancellationToken);
+            session.QuotaAddedAtRead = UnsavedSends(session);
+        }
+
+        if (quota.Used + UnsavedSends(session) - session.QuotaAddedAtRead >= quota.Limit)
             return new GuardDecision(WeeklyQuota, now);
 
         var due = (flow.QuietHours ?? guardrails.QuietHours) is { } quiet ? QuietHours.Defer(now, quiet, session.ZoneOf(customer)) : now;

@@ -41,6 +41,12 @@ internal sealed class EngineSession
 
     public DateTimeOffset Now { get; set; }
 
+    /// <summary>The week's quota as this batch first read it.</summary>
+    public Guardrails.QuotaState? Quota { get; set; }
+
+    /// <summary>This batch's unsaved sends when <see cref="Quota"/> was read; later ones add to its use.</summary>
+    public int QuotaAddedAtRead { get; set; }
+
     /// <summary>Writes everything the session changed (the only place changes are detected).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
@@ -76,6 +82,7 @@ internal sealed class EngineSession
         events.Clear();
         runsByCustomer.Clear();
         entries.Clear();
+        Quota = null;
     }
 
     /// <summary>Adds a run to the session: written with the batch, and seen by the customer's later events.</summary>

@@ -42,7 +42,11 @@ public sealed class CrashRecoveryTests : IDisposable
         var past = new SimulationClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var parts = new EngineParts(databases, past);
         await using (var db = databases.CreateDbContext())
+        {
+            // Thousands of pushes in one week: lift the sender's quota so every message may go out.
+            await EngineState.SaveSettingsAsync(db, new StoreSettings { Guardrails = new GuardrailSettings { WeeklyQuota = new WeeklyQuota { Minimum = 1_000_000 } } });
             Assert.True((await parts.Catalog.PublishAsync(db, FlowJson.Deserialize(Flow), past.Now, FlowValidationContext.Empty)).Published);
+        }
 
         var events = Enumerable.Range(0, Runs).Select(i => new IncomingEvent
         {
