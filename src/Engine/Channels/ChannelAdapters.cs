@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Storage;
 
 namespace ReEngage.Flows.Engine.Channels;
@@ -58,5 +57,4 @@ public sealed class ChannelRouter(IEnumerable<IChannelAdapter> adapters)
 
     public IChannelAdapter? For(MessageRecord message) => adapters.FirstOrDefault(a => a.CanDeliver(message));
 
-    public static bool IsMarketing(MessageRecord message) => message.Kind == OutboxKind.Message && message.Channel != Channel.Webhook;
 }

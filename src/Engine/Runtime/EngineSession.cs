@@ -72,8 +72,6 @@ internal sealed class EngineSession
         }
     }
 
-    public bool IsPreloaded(string customerId) => preloaded.Contains(customerId);
-
     /// <summary>Forgets everything loaded (after the change tracker was cleared).</summary>
     public void Reset()
     {
