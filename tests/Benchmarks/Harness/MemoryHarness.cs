@@ -42,8 +42,8 @@ internal static class MemoryHarness
             var due = runs / 100;
             using var connection = store.OpenRaw();
             WaitingRuns.Insert(connection, runs, i => i < due
-                ? now - TimeSpan.FromMinutes(1) - TimeSpan.FromMinutes(1) * i / due
-                : now + TimeSpan.FromDays(30) * (i - due + 1) / (runs - due));
+                ? now - TimeSpan.FromMinutes(1) - TimeSpan.FromMinutes(1) * ((double)i / due)
+                : now + TimeSpan.FromDays(30) * ((double)(i - due + 1) / (runs - due)));
         }
 
         DueRunsFixture.Checkpoint(path);
