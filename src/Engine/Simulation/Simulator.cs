@@ -86,6 +86,10 @@ public static class Simulator
             var timers = new Timers(parts, request.Flows, start);
             var index = 0;
             var skipped = 0;
+
+            // A batch ends early at the first wake-up or message it schedules; sizing the next one to
+            // what the last one managed keeps each batch's preloading in proportion to its work.
+            var size = EventBatch;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -101,11 +105,12 @@ public static class Simulator
                 if (nextEvent is null || nextEvent > until)
                     break;
 
-                var batch = events.GetRange(index, Math.Min(EventBatch, events.Count - index));
+                var batch = events.GetRange(index, Math.Min(size, events.Count - index));
                 clock.MoveTo(nextEvent.Value);
                 var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until), cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
+                size = Math.Clamp(outcomes.Count * 2, 8, EventBatch);
                 clock.MoveTo(batch[outcomes.Count - 1].OccurredAt!.Value);
                 progress?.Report(events.Count == 0 ? 1 : (double)index / events.Count);
             }
