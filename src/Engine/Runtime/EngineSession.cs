@@ -51,6 +51,9 @@ internal sealed class EngineSession
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         Db.ChangeTracker.DetectChanges();
+        await BulkWriter.WriteAddedAsync<EventRecord>(Db, cancellationToken);
+        await BulkWriter.WriteAddedAsync<StepRecord>(Db, cancellationToken);
+        await BulkWriter.WriteAddedAsync<MessageRecord>(Db, cancellationToken);
         await Db.SaveChangesAsync(cancellationToken);
     }
 
