@@ -62,10 +62,10 @@ internal static class SendGuard
             if (!Quota.IsKnown(session.Db, session.Settings, now))
                 await session.SaveAsync(cancellationToken);   // last week's audience is counted in SQL: write this batch's events first
             session.Quota = quota = await Quota.CurrentAsync(session.Db, session.Settings, now, cancellationToken);
-            session.QuotaAddedAtRead = UnsavedSends(session);
+            session.QuotaAddedAtRead = session.UnsavedSends;
         }
 
-        if (quota.Used + UnsavedSends(session) - session.QuotaAddedAtRead >= quota.Limit)
+        if (quota.Used + session.UnsavedSends - session.QuotaAddedAtRead >= quota.Limit)
             return new GuardDecision(WeeklyQuota, now);
 
         var due = (flow.QuietHours ?? guardrails.QuietHours) is { } quiet ? QuietHours.Defer(now, quiet, session.ZoneOf(customer)) : now;
@@ -79,8 +79,7 @@ internal static class SendGuard
     private static async Task<int> CountAsync(EngineSession session, string customerId, System.Linq.Expressions.Expression<Func<MessageRecord, bool>> where, CancellationToken cancellationToken)
     {
         var test = where.Compile();
-        var unsaved = session.Db.ChangeTracker.Entries<MessageRecord>()
-            .Count(e => e.State == EntityState.Added && IsCounted(e.Entity) && e.Entity.CustomerId == customerId && test(e.Entity));
+        var unsaved = session.UnsavedMessagesOf(customerId).Count(m => IsCounted(m) && test(m));
         var stored = await session.Db.Messages
             .Where(m => m.CustomerId == customerId && m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
                         && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending))
@@ -88,9 +87,6 @@ internal static class SendGuard
             .ToListAsync(cancellationToken);
         return unsaved + stored.Count(m => IsCounted(m) && test(m));
     }
-
-    private static int UnsavedSends(EngineSession session) =>
-        session.Db.ChangeTracker.Entries<MessageRecord>().Count(e => e.State == EntityState.Added && IsCounted(e.Entity));
 
     private static bool IsCounted(MessageRecord m) =>
         m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook && m.Status is MessageStatus.Sent or MessageStatus.Pending;

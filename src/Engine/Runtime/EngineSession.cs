@@ -20,6 +20,7 @@ internal sealed class EngineSession
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
+    private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
 
     public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
     {
@@ -48,8 +49,26 @@ internal sealed class EngineSession
     public int QuotaAddedAtRead { get; set; }
 
     /// <summary>Writes everything the session changed (the only place changes are detected).</summary>
+    /// <summary>Adds an outbox row; until the batch is written, guardrails count it from here.</summary>
+    public void Add(MessageRecord message)
+    {
+        Db.Messages.Add(message);
+        if (!unsavedMessages.TryGetValue(message.CustomerId, out var list))
+            unsavedMessages[message.CustomerId] = list = [];
+        list.Add(message);
+        UnsavedSends += message.Kind == OutboxKind.Message && message.Channel != Model.Channel.Webhook && message.Status is MessageStatus.Pending or MessageStatus.Sent ? 1 : 0;
+    }
+
+    /// <summary>Marketing sends added by this session and not yet written.</summary>
+    public int UnsavedSends { get; private set; }
+
+    public IReadOnlyList<MessageRecord> UnsavedMessagesOf(string customerId) =>
+        unsavedMessages.TryGetValue(customerId, out var list) ? list : [];
+
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        unsavedMessages.Clear();
+        UnsavedSends = 0;
         Db.ChangeTracker.DetectChanges();
         await BulkWriter.WriteAddedAsync<EventRecord>(Db, cancellationToken);
         await BulkWriter.WriteAddedAsync<StepRecord>(Db, cancellationToken);

@@ -205,7 +205,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
                 var model = await TemplateModel.BuildAsync(session, program, run, customer, coupon: null, cancellationToken);
                 var payload = action.Payload is null ? null : renderer.Render(action.Payload, model, session.ZoneOf(customer));
                 var seq = Step(session, run, action.Id, StepOutcome.Passed);
-                session.Db.Messages.Add(Outbox(session, run, seq, action.Id, OutboxKind.Webhook, Channel.Webhook, null, payload, null, action.Url));
+                session.Add(Outbox(session, run, seq, action.Id, OutboxKind.Webhook, Channel.Webhook, null, payload, null, action.Url));
                 return;
         }
 
@@ -231,14 +231,14 @@ internal sealed class RunStepper(MessageRenderer renderer)
             record.Status = MessageStatus.Suppressed;
             record.Reason = reason;
             record.DoneAt = session.Now;
-            session.Db.Messages.Add(record);
+            session.Add(record);
             return;
         }
 
         var seq = Step(session, run, action.Id, StepOutcome.Passed, null, guard.DueAt > session.Now ? $"quiet hours: sends at {guard.DueAt:O}" : null);
         var message = Outbox(session, run, seq, action.Id, OutboxKind.Message, channel, title, body, coupon?.Code, null);
         message.DueAt = guard.DueAt;
-        session.Db.Messages.Add(message);
+        session.Add(message);
         run.LastMessageNodeId = action.Id;
         run.MessagesSent++;
     }
