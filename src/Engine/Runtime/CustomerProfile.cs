@@ -151,8 +151,8 @@ public static class CustomerProfile
         return Number(p, "price") ?? 0;
     }
 
-    /// <summary>The <c>customer</c> expression input at <paramref name="now"/>.</summary>
-    public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter counter, string storeTimeZone, bool requireOptIn = false)
+    /// <summary>The <c>customer</c> expression input at <paramref name="now"/>; without a <paramref name="counter"/> event counts are 0.</summary>
+    public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter? counter, string storeTimeZone, bool requireOptIn = false)
     {
         var consent = View(ConsentViews, c.ConsentJson);
         bool Allowed(Channel channel) => consent.TryGetValue(channel.ToString().ToLowerInvariant(), out var yes) ? yes : !requireOptIn;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Validation;
 
 namespace ReEngage.Flows.Engine.Simulation;
 
@@ -43,7 +44,7 @@ public static class SimulationInputs
             }
             catch (JsonException ex)
             {
-                problems.Add(new InputProblem(path, line, $"not a valid event: {Clean(ex)}"));
+                problems.Add(new InputProblem(path, line, $"not a valid event: {JsonErrors.SentenceWithPath(ex)}"));
             }
 
             if (parsed is null)
@@ -70,7 +71,7 @@ public static class SimulationInputs
             }
             catch (JsonException ex)
             {
-                problems.Add(new InputProblem(path, line, $"not a valid customer: {Clean(ex)}"));
+                problems.Add(new InputProblem(path, line, $"not a valid customer: {JsonErrors.SentenceWithPath(ex)}"));
             }
 
             if (parsed is null)
@@ -94,14 +95,5 @@ public static class SimulationInputs
             if (!string.IsNullOrWhiteSpace(text))
                 yield return (number, text);
         }
-    }
-
-    private static string Clean(JsonException ex)
-    {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut < 0 ? message : message[..cut]) + (ex.Path is { Length: > 1 } path ? $" (at {path})" : "");
     }
 }

@@ -48,27 +48,18 @@ public static class JsonDocumentReader
             catch (JsonException ex)
             {
                 // The walk mirrors the serializer's contracts; reaching here means the two disagree.
-                problems.Add(new FlowProblem(ProblemCodes.InvalidValue, Sentence(ex.Message)) { Path = ex.Path });
+                problems.Add(new FlowProblem(ProblemCodes.InvalidValue, JsonErrors.Sentence(ex)) { Path = ex.Path });
                 return new DocumentReadResult<T>(null, problems);
             }
         }
     }
 
     private static FlowProblem Malformed(JsonException ex) =>
-        new(ProblemCodes.MalformedJson, $"The file is not valid JSON: {Sentence(ex.Message)}")
+        new(ProblemCodes.MalformedJson, $"The file is not valid JSON: {JsonErrors.Sentence(ex)}")
         {
             Line = (int)(ex.LineNumber ?? 0) + 1,
             Column = (int)(ex.BytePositionInLine ?? 0) + 1,
         };
-
-    /// <summary>Drops the serializer's trailing position and path details, which we report as fields.</summary>
-    private static string Sentence(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut < 0)
-            cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut < 0 ? message : message[..cut]).Trim();
-    }
 
     private sealed class Walker(List<FlowProblem> problems)
     {

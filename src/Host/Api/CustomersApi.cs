@@ -34,7 +34,7 @@ internal static class CustomersApi
             return Results.Problem(title: "No such customer", detail: $"There is no customer '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
         var settings = await EngineState.SettingsAsync(db, ct);
-        var facts = CustomerProfile.ToInput(customer, time.GetUtcNow(), new NoCounts(), settings.Guardrails.StoreTimeZone, settings.Guardrails.RequireOptIn);
+        var facts = CustomerProfile.ToInput(customer, time.GetUtcNow(), counter: null, settings.Guardrails.StoreTimeZone, settings.Guardrails.RequireOptIn);
         var runs = await db.Runs.AsNoTracking().Where(r => r.CustomerId == id).OrderByDescending(r => r.EnteredAt).Take(100).ToListAsync(ct);
         var runIds = runs.Select(r => r.Id).ToList();
         var steps = await db.Steps.AsNoTracking().Where(s => runIds.Contains(s.RunId)).OrderBy(s => s.RunId).ThenBy(s => s.Seq).ToListAsync(ct);
@@ -141,10 +141,5 @@ internal static class CustomersApi
             m.Status.ToString().ToLowerInvariant(), m.Reason, m.Title, m.Body, m.CouponCode).ToJsonLine())!.AsObject();
         line["id"] = m.Id;
         return line;
-    }
-
-    private sealed class NoCounts : Engine.Expressions.IEventCounter
-    {
-        public int Count(string type, NodaTime.Period window) => 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Validation;
 using ReEngage.Flows.Host.Security;
 
 namespace ReEngage.Flows.Host.Api;
@@ -81,9 +82,7 @@ internal static class EventsApi
         }
         catch (JsonException ex)
         {
-            var message = ex.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            return (null, (cut < 0 ? message : message[..cut]) + (ex.Path is { Length: > 1 } path ? $" (at {path})" : ""));
+            return (null, JsonErrors.SentenceWithPath(ex));
         }
     }
 }

@@ -55,15 +55,8 @@ internal static class FlowsApi
             f.Id, f.Name, TryRead(f.DraftJson)?.Description, Lower(f.Status), Lower(f.Source), f.PublishedVersion, f.UpdatedAt)));
     }
 
-    private static async Task<IResult> GetAsync(string id, FlowDbContext db, CancellationToken ct)
-    {
-        var flow = await db.Flows.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
-        if (flow is null)
-            return NotFound(id);
-        var settings = await EngineState.SettingsAsync(db, ct);
-        var problems = FlowValidator.Default.Validate(flow.DraftJson, FlowFiles.ContextFor(settings)).Problems;
-        return Results.Ok(new FlowDetail(flow.Id, flow.Name, Lower(flow.Status), Lower(flow.Source), flow.SourcePath, flow.PublishedVersion, JsonNode.Parse(flow.DraftJson)!, problems));
-    }
+    private static async Task<IResult> GetAsync(string id, FlowDbContext db, CancellationToken ct) =>
+        await db.Flows.AnyAsync(f => f.Id == id, ct) ? Results.Ok(await DetailAsync(db, id, ct)) : NotFound(id);
 
     private static async Task<IResult> CreateAsync(HttpRequest request, FlowDbContext db, TimeProvider time, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ReEngage.Flows.Engine.Validation;
 
 namespace ReEngage.Flows.Host.Api;
 
@@ -30,9 +31,7 @@ internal static class RequestBodies
         catch (JsonException ex)
         {
             var at = $"line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}";
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return (null, Problem("The body is not valid JSON", $"{(cut < 0 ? message : message[..cut])} ({at})", at));
+            return (null, Problem("The body is not valid JSON", $"{JsonErrors.Sentence(ex)} ({at})", at));
         }
     }
 
