@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using ReEngage.Flows.Designer;
 using ReEngage.Flows.Host;
 using ReEngage.Flows.Host.Api;
 using ReEngage.Flows.Host.Cli;
@@ -22,6 +23,10 @@ builder.Services.AddReEngageEngine(options, builder.Environment.ContentRootPath)
 builder.Services.AddReEngageSecurity(options.DataDirectory!, options.ApiKeys);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
+builder.Services.AddReEngageDesigner();
+// Static web assets (MudBlazor's, the canvas bundle) are served from the build output in every
+// environment, so `dotnet run` and the browser tests need no publish step.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 if (demo)
     builder.Services.AddHostedService<Demo>();
@@ -51,6 +56,9 @@ api.MapSettings();
 api.MapCouponPools();
 api.MapAccess();
 app.MapEngine(api);
+
+app.MapStaticAssets();
+app.MapReEngageDesigner(Roles.Policies.Read);
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"ReEngage.Flows is running: {string.Join(", ", app.Urls)} (API docs at /docs, health at /health)"));

@@ -16,11 +16,31 @@ internal static class TemplateModel
         EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, IssuedCoupon? coupon, CancellationToken cancellationToken)
     {
         var input = session.Input(customer);
-        var attributes = CustomerProfile.Attributes(customer);
         var eventRecord = await session.EventRecordAsync(run.EventKey, cancellationToken);
         var @event = eventRecord is null ? Expressions.EventInput.None : EngineSession.ToInput(eventRecord);
+        var customerModel = Customer(customer, input);
 
-        var customerModel = new Dictionary<string, object?>
+        return new Dictionary<string, object?>
+        {
+            ["customer"] = customerModel,
+            ["event"] = new Dictionary<string, object?>
+            {
+                ["type"] = @event.Type,
+                ["id"] = @event.EventId,
+                ["occurredAt"] = @event.OccurredAt,
+                ["properties"] = ToModel(eventRecord is null ? null : JsonNode.Parse(eventRecord.PropertiesJson)) ?? new Dictionary<string, object?>(),
+            },
+            ["coupon"] = coupon is null ? null : new Dictionary<string, object?> { ["code"] = coupon.Code, ["expiresAt"] = coupon.ExpiresAt },
+            ["run"] = new Dictionary<string, object?> { ["id"] = run.Id, ["enteredAt"] = run.EnteredAt, ["branch"] = run.Branch },
+            ["flow"] = new Dictionary<string, object?> { ["id"] = program.FlowId, ["name"] = program.Flow.Name, ["version"] = program.Version },
+        };
+    }
+
+    /// <summary>The <c>customer</c> part of the model: profile, attributes and computed facts.</summary>
+    public static Dictionary<string, object?> Customer(CustomerRecord customer, Expressions.CustomerInput input)
+    {
+        var attributes = CustomerProfile.Attributes(customer);
+        return new Dictionary<string, object?>
         {
             ["id"] = customer.Id,
             ["email"] = customer.Email,
@@ -47,24 +67,9 @@ internal static class TemplateModel
                 ["segment"] = input.Rfm.Segment,
             },
         };
-
-        return new Dictionary<string, object?>
-        {
-            ["customer"] = customerModel,
-            ["event"] = new Dictionary<string, object?>
-            {
-                ["type"] = @event.Type,
-                ["id"] = @event.EventId,
-                ["occurredAt"] = @event.OccurredAt,
-                ["properties"] = ToModel(eventRecord is null ? null : JsonNode.Parse(eventRecord.PropertiesJson)) ?? new Dictionary<string, object?>(),
-            },
-            ["coupon"] = coupon is null ? null : new Dictionary<string, object?> { ["code"] = coupon.Code, ["expiresAt"] = coupon.ExpiresAt },
-            ["run"] = new Dictionary<string, object?> { ["id"] = run.Id, ["enteredAt"] = run.EnteredAt, ["branch"] = run.Branch },
-            ["flow"] = new Dictionary<string, object?> { ["id"] = program.FlowId, ["name"] = program.Flow.Name, ["version"] = program.Version },
-        };
     }
 
-    private static object? ToModel(JsonNode? node) => node switch
+    public static object? ToModel(JsonNode? node) => node switch
     {
         null => null,
         JsonObject obj => obj.ToDictionary(p => p.Key, p => ToModel(p.Value)),

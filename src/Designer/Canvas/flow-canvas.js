@@ -1,0 +1,307 @@
+// The flow canvas: draws what .NET sends and reports what the user does. .NET owns the flow model;
+// this module keeps no flow state of its own beyond X6's drawing, and every gesture goes back to
+// .NET in batches (one interop call per batch, never one per node or port).
+import { Graph, MiniMap, Snapline } from '@antv/x6';
+import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
+
+const NODE_WIDTH = 210;
+const NODE_HEIGHT = 66;
+const COLORS = {
+  trigger: '#2e7d32',
+  condition: '#ef6c00',
+  split: '#8e24aa',
+  delay: '#1565c0',
+  wait: '#00838f',
+  action: '#c62828',
+  exit: '#546e7a',
+};
+
+const canvases = new Map();
+let nextHandle = 1;
+
+Graph.registerNode('flow-node', {
+  inherit: 'rect',
+  width: NODE_WIDTH,
+  height: NODE_HEIGHT,
+  markup: [
+    { tagName: 'rect', selector: 'body' },
+    { tagName: 'rect', selector: 'stripe' },
+    { tagName: 'text', selector: 'kind' },
+    { tagName: 'text', selector: 'title' },
+    { tagName: 'text', selector: 'counts' },
+  ],
+  attrs: {
+    body: { refWidth: '100%', refHeight: '100%', rx: 8, ry: 8, fill: '#ffffff', stroke: '#b0bec5', strokeWidth: 1.5 },
+    stripe: { width: 6, refHeight: '100%', rx: 3, ry: 3, fill: '#90a4ae' },
+    kind: { refX: 16, refY: 14, fontSize: 11, fill: '#607d8b', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
+    title: { refX: 16, refY: 34, fontSize: 13, fontWeight: 600, fill: '#263238', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif', textWrap: { width: NODE_WIDTH - 24, height: 18, ellipsis: true } },
+    counts: { refX: 16, refY: 54, fontSize: 11, fill: '#37474f', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
+  },
+  ports: {
+    groups: {
+      in: {
+        position: 'top',
+        attrs: { circle: { r: 6, magnet: 'passive', stroke: '#78909c', strokeWidth: 1.5, fill: '#fff' } },
+      },
+      out: {
+        position: 'bottom',
+        label: { position: 'bottom' },
+        attrs: {
+          circle: { r: 6, magnet: true, stroke: '#455a64', strokeWidth: 1.5, fill: '#fff', cursor: 'crosshair' },
+          text: { fontSize: 10, fill: '#455a64', fontFamily: 'Roboto, sans-serif' },
+        },
+      },
+    },
+  },
+}, true);
+
+function portsOf(node) {
+  const items = [];
+  if (node.hasIn) items.push({ id: 'in', group: 'in' });
+  for (const port of node.outPorts) {
+    items.push({ id: 'out:' + port, group: 'out', attrs: { text: { text: port } } });
+  }
+  return items;
+}
+
+function cellOf(node) {
+  return {
+    id: node.id,
+    shape: 'flow-node',
+    x: node.x,
+    y: node.y,
+    ports: { items: portsOf(node) },
+    attrs: {
+      stripe: { fill: COLORS[node.type] || '#90a4ae' },
+      kind: { text: node.kind },
+      title: { text: node.title },
+      counts: { text: node.counts || '' },
+    },
+    data: { type: node.type },
+  };
+}
+
+function edgeOf(edge) {
+  return {
+    id: edge.id,
+    shape: 'edge',
+    source: { cell: edge.from, port: 'out:' + edge.port },
+    target: { cell: edge.to, port: 'in' },
+    router: { name: 'manhattan', args: { padding: 12 } },
+    connector: { name: 'rounded' },
+    attrs: { line: { stroke: '#78909c', strokeWidth: 1.5, targetMarker: { name: 'block', width: 8, height: 6 } } },
+  };
+}
+
+function createGraph(state, element, minimapElement) {
+  const graph = new Graph({
+    container: element,
+    autoResize: true,
+    grid: { visible: true, size: 10 },
+    background: { color: '#fafbfc' },
+    panning: { enabled: true, eventTypes: ['leftMouseDown'] },
+    mousewheel: { enabled: true, modifiers: ['ctrl', 'meta'], minScale: 0.2, maxScale: 2 },
+    interacting: () => ({ nodeMovable: !state.readOnly, edgeMovable: false, magnetConnectable: !state.readOnly }),
+    connecting: {
+      snap: { radius: 30 },
+      allowBlank: false,
+      allowLoop: false,
+      allowNode: false,
+      allowEdge: false,
+      allowMulti: false,
+      highlight: true,
+      router: { name: 'manhattan', args: { padding: 12 } },
+      connector: { name: 'rounded' },
+      validateMagnet({ magnet }) {
+        return !state.readOnly && magnet.getAttribute('port-group') === 'out';
+      },
+      validateConnection({ sourceCell, targetCell, sourcePort, targetPort }) {
+        if (!sourceCell || !targetCell || sourceCell === targetCell) return false;
+        if (targetPort !== 'in') return false;
+        // An out port leads to one node: a second edge from it would be ambiguous.
+        return !graph.getOutgoingEdges(sourceCell)?.some(e => e.getSourcePortId() === sourcePort && e.getTargetCellId());
+      },
+    },
+  });
+  graph.use(new Snapline({ enabled: true }));
+  if (minimapElement) {
+    graph.use(new MiniMap({ container: minimapElement, width: 200, height: 140, padding: 10 }));
+    // The minimap draws the same cells again; renaming its copies keeps [data-cell-id] meaning
+    // exactly one element per node, the canvas's own.
+    state.minimapObserver = new MutationObserver(() => {
+      for (const el of minimapElement.querySelectorAll('[data-cell-id]')) {
+        el.setAttribute('data-minimap-cell-id', el.getAttribute('data-cell-id'));
+        el.removeAttribute('data-cell-id');
+      }
+    });
+    state.minimapObserver.observe(minimapElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-cell-id'] });
+  }
+  return graph;
+}
+
+function report(state, gesture) {
+  state.queue.push(gesture);
+  if (state.flushTimer) return;
+  // Gestures of one user action (a layout moves every node) travel to .NET in one call.
+  state.flushTimer = setTimeout(() => {
+    state.flushTimer = 0;
+    const batch = state.queue;
+    state.queue = [];
+    if (!state.disposed && batch.length) {
+      state.dotnet.invokeMethodAsync('OnGesturesAsync', batch).catch(() => { /* circuit gone: the page reloads */ });
+    }
+  }, 25);
+}
+
+function wire(state) {
+  const { graph, element } = state;
+  graph.on('node:click', ({ node }) => { element.focus({ preventScroll: true }); report(state, { kind: 'select', id: node.id }); });
+  graph.on('edge:click', ({ edge }) => { element.focus({ preventScroll: true }); report(state, { kind: 'select-edge', id: edge.id }); });
+  graph.on('blank:click', () => { element.focus({ preventScroll: true }); report(state, { kind: 'select', id: null }); });
+  graph.on('node:moved', ({ node }) => {
+    const p = node.getPosition();
+    report(state, { kind: 'move', id: node.id, x: Math.round(p.x), y: Math.round(p.y) });
+  });
+  graph.on('edge:connected', ({ edge }) => {
+    const from = edge.getSourceCellId();
+    const port = (edge.getSourcePortId() || '').replace(/^out:/, '');
+    const to = edge.getTargetCellId();
+    // The drawn edge is a proposal: .NET decides, and draws the edge it keeps with its own id.
+    graph.removeEdge(edge, { silent: true });
+    if (from && to) report(state, { kind: 'connect', id: from, port, to });
+  });
+  graph.on('edge:mouseup', ({ edge }) => {
+    if (!edge.getTargetCellId() && graph.hasCell(edge.id)) graph.removeEdge(edge);
+  });
+
+  element.addEventListener('keydown', state.onKey = (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    let kind = null;
+    if (e.key === 'Delete' || e.key === 'Backspace') kind = 'delete';
+    else if (mod && e.key.toLowerCase() === 'z') kind = e.shiftKey ? 'redo' : 'undo';
+    else if (mod && e.key.toLowerCase() === 'y') kind = 'redo';
+    else if (mod && e.key.toLowerCase() === 'c') kind = 'copy';
+    else if (mod && e.key.toLowerCase() === 'v') kind = 'paste';
+    if (!kind) return;
+    e.preventDefault();
+    report(state, { kind });
+  });
+  element.addEventListener('dragover', state.onDragOver = (e) => {
+    if (state.readOnly) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  });
+  element.addEventListener('drop', state.onDrop = (e) => {
+    const type = e.dataTransfer.getData('application/x-flow-node') || e.dataTransfer.getData('text/plain');
+    if (state.readOnly || !type) return;
+    e.preventDefault();
+    const p = graph.clientToLocal(e.clientX, e.clientY);
+    report(state, { kind: 'add', type, x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - NODE_HEIGHT / 2) });
+  });
+}
+
+function select(state, id) {
+  const { graph } = state;
+  if (state.selected && graph.hasCell(state.selected)) {
+    const previous = graph.getCellById(state.selected);
+    if (previous.isNode()) previous.attr('body/stroke', '#b0bec5').attr('body/strokeWidth', 1.5);
+    else previous.attr('line/stroke', '#78909c');
+  }
+  state.selected = id && graph.hasCell(id) ? id : null;
+  if (state.selected) {
+    const cell = graph.getCellById(state.selected);
+    if (cell.isNode()) cell.attr('body/stroke', '#1e88e5').attr('body/strokeWidth', 3);
+    else cell.attr('line/stroke', '#1e88e5');
+  }
+}
+
+function autoLayout(state) {
+  const { graph } = state;
+  const g = new graphlib.Graph();
+  g.setGraph({ rankdir: 'TB', nodesep: 50, ranksep: 70, marginx: 20, marginy: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const node of graph.getNodes()) g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const edge of graph.getEdges()) g.setEdge(edge.getSourceCellId(), edge.getTargetCellId());
+  dagreLayout(g);
+  for (const id of g.nodes()) {
+    const n = g.node(id);
+    const x = Math.round(n.x - NODE_WIDTH / 2);
+    const y = Math.round(n.y - NODE_HEIGHT / 2);
+    report(state, { kind: 'move', id, x, y });
+  }
+}
+
+const operations = {
+  'add-node': (state, op) => state.graph.addNode(cellOf(op.node)),
+  'update-node': (state, op) => {
+    const cell = state.graph.getCellById(op.node.id);
+    if (!cell) return state.graph.addNode(cellOf(op.node));
+    const next = cellOf(op.node);
+    cell.setPosition(op.node.x, op.node.y, { silent: false });
+    cell.setAttrs(next.attrs);
+    const wanted = next.ports.items.map(p => p.id).join('|');
+    if (cell.getPorts().map(p => p.id).join('|') !== wanted) {
+      cell.removePorts();
+      cell.addPorts(next.ports.items);
+    }
+  },
+  'remove-node': (state, op) => state.graph.removeCell(op.id),
+  'add-edge': (state, op) => state.graph.addEdge(edgeOf(op.edge)),
+  'remove-edge': (state, op) => state.graph.removeCell(op.id),
+  'select': (state, op) => select(state, op.id),
+  'counts': (state, op) => {
+    for (const [id, text] of Object.entries(op.counts)) {
+      const cell = state.graph.getCellById(id);
+      if (cell) cell.attr('counts/text', text);
+    }
+  },
+  'read-only': (state, op) => { state.readOnly = !!op.value; },
+  'zoom': (state, op) => state.graph.zoom(op.by),
+  'fit': (state) => state.graph.zoomToFit({ padding: 30, maxScale: 1 }),
+  'layout': (state) => autoLayout(state),
+};
+
+/** Creates the canvas in element; returns the handle the other calls take. */
+export function init(element, dotnet, options) {
+  const state = { element, dotnet, queue: [], flushTimer: 0, selected: null, readOnly: !!options?.readOnly, disposed: false };
+  state.graph = createGraph(state, element, options?.minimap ? document.getElementById(options.minimap) : null);
+  wire(state);
+  const handle = nextHandle++;
+  canvases.set(handle, state);
+  return handle;
+}
+
+/** Draws a whole model at once: nodes with positions and ports, edges by port. */
+export function load(handle, model) {
+  const state = canvases.get(handle);
+  if (!state) return;
+  state.readOnly = !!model.readOnly;
+  state.selected = null;
+  state.graph.fromJSON({ cells: [...model.nodes.map(cellOf), ...model.edges.map(edgeOf)] });
+  if (model.fit) state.graph.zoomToFit({ padding: 30, maxScale: 1 });
+}
+
+/** Applies a batch of changes computed by .NET (nodes and edges added, changed or removed; selection; counts; view commands). */
+export function apply(handle, ops) {
+  const state = canvases.get(handle);
+  if (!state) return;
+  state.graph.batchUpdate(() => {
+    for (const op of ops) {
+      const run = operations[op.op];
+      if (run) run(state, op);
+    }
+  });
+}
+
+export function dispose(handle) {
+  const state = canvases.get(handle);
+  if (!state) return;
+  state.disposed = true;
+  clearTimeout(state.flushTimer);
+  state.element.removeEventListener('keydown', state.onKey);
+  state.element.removeEventListener('dragover', state.onDragOver);
+  state.element.removeEventListener('drop', state.onDrop);
+  state.minimapObserver?.disconnect();
+  state.graph.dispose();
+  canvases.delete(handle);
+}
