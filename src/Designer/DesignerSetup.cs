@@ -17,6 +17,7 @@ public static class DesignerSetup
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddScoped<FlowDesk>();
+        services.AddScoped<CustomerDesk>();
         return services;
     }
 

@@ -255,6 +255,12 @@ const operations = {
       if (cell) cell.attr('counts/text', text);
     }
   },
+  'highlight': (state, op) => {
+    for (const id of op.ids || []) {
+      const cell = state.graph.getCellById(id);
+      if (cell && cell.isNode()) cell.attr('body/fill', '#e3f2fd');
+    }
+  },
   'read-only': (state, op) => { state.readOnly = !!op.value; },
   'zoom': (state, op) => state.graph.zoom(op.by),
   'fit': (state) => state.graph.zoomToFit({ padding: 30, maxScale: 1 }),

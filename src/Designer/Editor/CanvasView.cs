@@ -25,6 +25,9 @@ public sealed record CanvasOp(string Op)
 
     public IReadOnlyDictionary<string, string>? Counts { get; init; }
 
+    /// <summary>For highlight: the nodes of one run's path.</summary>
+    public IReadOnlyList<string>? Ids { get; init; }
+
     public bool? Value { get; init; }
 
     public double? By { get; init; }

@@ -11,7 +11,8 @@ public static class NodeCounts
         var parts = new List<string>();
         if (counts.Waiting > 0)
             parts.Add($"{counts.Waiting} waiting");
-        parts.Add($"{counts.Passed} passed");
+        // A trigger's runs are logged as entered, not passed.
+        parts.Add(counts.Passed == 0 && counts.Entered > 0 && counts.Waiting == 0 ? $"{counts.Entered} entered" : $"{counts.Passed} passed");
         if (counts.Suppressed > 0)
             parts.Add($"{counts.Suppressed} suppressed");
         if (counts.Failed > 0)

@@ -16,8 +16,6 @@ internal static class CustomersApi
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    public sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string? FlowId, string? NodeId);
-
     public static void MapCustomers(this RouteGroupBuilder api)
     {
         api.MapGet("/customers/{id}", GetAsync).RequireAuthorization(Roles.Policies.Read).WithTags("Customers")
@@ -29,24 +27,11 @@ internal static class CustomersApi
 
     private static async Task<IResult> GetAsync(string id, FlowDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (customer is null)
+        var detail = await CustomerDirectory.DetailAsync(db, id, time.GetUtcNow(), ct);
+        if (detail is null)
             return Results.Problem(title: "No such customer", detail: $"There is no customer '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
-        var settings = await EngineState.SettingsAsync(db, ct);
-        var facts = CustomerProfile.ToInput(customer, time.GetUtcNow(), counter: null, settings.Guardrails.StoreTimeZone, settings.Guardrails.RequireOptIn);
-        var runs = await db.Runs.AsNoTracking().Where(r => r.CustomerId == id).OrderByDescending(r => r.EnteredAt).Take(100).ToListAsync(ct);
-        var runIds = runs.Select(r => r.Id).ToList();
-        var steps = await db.Steps.AsNoTracking().Where(s => runIds.Contains(s.RunId)).OrderBy(s => s.RunId).ThenBy(s => s.Seq).ToListAsync(ct);
-        var messages = await db.Messages.AsNoTracking().Where(m => m.CustomerId == id).OrderByDescending(m => m.CreatedAt).Take(100).ToListAsync(ct);
-        var events = await db.Events.AsNoTracking().Where(e => e.CustomerId == id).OrderByDescending(e => e.OccurredAt).Take(100).ToListAsync(ct);
-
-        var timeline = events.Select(e => new TimelineEntry(e.OccurredAt, "event", e.Type, null, null))
-            .Concat(steps.Select(s => new TimelineEntry(s.At, "step", $"{s.Outcome.ToString().ToLowerInvariant()}{(s.Port is null ? "" : $" ({s.Port})")}", s.FlowId, s.NodeId)))
-            .Concat(messages.Select(m => new TimelineEntry(m.DoneAt ?? m.DueAt, "message", $"{m.Channel.ToString().ToLowerInvariant()} {m.Status.ToString().ToLowerInvariant()}", m.FlowId, m.NodeId)))
-            .OrderByDescending(t => t.At)
-            .ToList();
-
+        var (customer, facts, runs, steps, messages, timeline) = (detail.Customer, detail.Facts, detail.Runs, detail.Steps, detail.Messages, detail.Timeline);
         return Results.Ok(new
         {
             id = customer.Id,
@@ -80,7 +65,7 @@ internal static class CustomersApi
                 r.EndedAt,
                 r.EndReason,
                 r.Branch,
-                path = steps.Where(s => s.RunId == r.Id).Select(s => new { s.NodeId, outcome = s.Outcome.ToString().ToLowerInvariant(), s.Port, s.At, s.Detail }),
+                path = steps[r.Id].Select(s => new { s.NodeId, outcome = s.Outcome.ToString().ToLowerInvariant(), s.Port, s.At, s.Detail }),
             }),
             messages = messages.Select(ToLine),
             timeline,
