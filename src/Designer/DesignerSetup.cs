@@ -18,6 +18,7 @@ public static class DesignerSetup
         services.AddMudServices();
         services.AddScoped<FlowDesk>();
         services.AddScoped<CustomerDesk>();
+        services.AddScoped<SettingsDesk>();
         return services;
     }
 
