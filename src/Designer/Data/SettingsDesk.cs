@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Coupons;
 using ReEngage.Flows.Engine.Guardrails;
 using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;
@@ -6,9 +7,6 @@ using ReEngage.Flows.Engine.Storage;
 using ReEngage.Flows.Engine.Validation;
 
 namespace ReEngage.Flows.Designer.Data;
-
-/// <summary>A coupon pool with how many of its codes were issued and redeemed.</summary>
-public sealed record PoolRow(CouponPoolDefinition Pool, int Issued, int Redeemed);
 
 /// <summary>Store settings, the weekly quota, coupon pools and flow analytics for the designer.</summary>
 public sealed class SettingsDesk(IDbContextFactory<FlowDbContext> databases, TimeProvider time)
@@ -36,15 +34,10 @@ public sealed class SettingsDesk(IDbContextFactory<FlowDbContext> databases, Tim
         return await Quota.CurrentAsync(db, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow(), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PoolRow>> PoolsAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PoolUsage>> PoolsAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var settings = await EngineState.SettingsAsync(db, cancellationToken);
-        var counts = await db.CouponIssues.AsNoTracking()
-            .GroupBy(c => c.PoolId)
-            .Select(g => new { Pool = g.Key, Issued = g.Count(), Redeemed = g.Count(c => c.RedeemedAt != null) })
-            .ToDictionaryAsync(c => c.Pool, cancellationToken);
-        return settings.CouponPools.Select(p => new PoolRow(p, counts.GetValueOrDefault(p.Id)?.Issued ?? 0, counts.GetValueOrDefault(p.Id)?.Redeemed ?? 0)).ToList();
+        return await CouponPoolUsage.ListAsync(db, cancellationToken);
     }
 
     /// <summary>Adds a pool; a taken id or an invalid pool is refused with its problems and nothing changes.</summary>

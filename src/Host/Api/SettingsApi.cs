@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Coupons;
 using ReEngage.Flows.Engine.Guardrails;
 using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;
@@ -29,19 +29,7 @@ internal static class SettingsApi
     public static void MapCouponPools(this RouteGroupBuilder api)
     {
         api.MapGet("/coupon-pools", async (FlowDbContext db, CancellationToken ct) =>
-            {
-                var settings = await EngineState.SettingsAsync(db, ct);
-                var counts = await db.CouponIssues.AsNoTracking()
-                    .GroupBy(c => c.PoolId)
-                    .Select(g => new { Pool = g.Key, Issued = g.Count(), Redeemed = g.Count(c => c.RedeemedAt != null) })
-                    .ToListAsync(ct);
-                return Results.Ok(settings.CouponPools.Select(p => new
-                {
-                    pool = p,
-                    issued = counts.FirstOrDefault(c => c.Pool == p.Id)?.Issued ?? 0,
-                    redeemed = counts.FirstOrDefault(c => c.Pool == p.Id)?.Redeemed ?? 0,
-                }));
-            })
+                Results.Ok((await CouponPoolUsage.ListAsync(db, ct)).Select(u => new { pool = u.Pool, issued = u.Issued, redeemed = u.Redeemed })))
             .RequireAuthorization(Roles.Policies.Read).WithTags("Coupons").WithSummary("Coupon pools with codes issued and redeemed.");
 
         api.MapPost("/coupon-pools", async (HttpRequest request, FlowDbContext db, CancellationToken ct) =>
