@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace ReEngage.Flows.Browser.Tests.Support;
 
@@ -11,7 +11,7 @@ internal sealed record HostSettings(string HostAssembly, string DataDirectory, s
 /// The Host's build output run as its own process on a free local port, the way a user runs it, with
 /// its stdout and stderr kept in a log file (and in memory, so a test can show the part it caused).
 /// </summary>
-internal sealed class HostProcess : IAsyncDisposable
+internal sealed partial class HostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
@@ -20,16 +20,18 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly StreamWriter logFile;
     private readonly List<string> lines = [];
     private readonly Lock gate = new();
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool logClosed;
+    private bool started;
 
-    private HostProcess(Process process, StreamWriter logFile, Uri baseAddress)
+    private HostProcess(Process process, StreamWriter logFile)
     {
         this.process = process;
         this.logFile = logFile;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where the Host listens; known once <see cref="StartAsync"/> has returned.</summary>
+    public Uri BaseAddress => listening.Task.IsCompletedSuccessfully ? listening.Task.Result : throw new InvalidOperationException("The Host is not listening yet.");
 
     /// <summary>How many log lines there are so far: pass it to <see cref="LogSince"/> later.</summary>
     public int LogMark
@@ -49,23 +51,25 @@ internal sealed class HostProcess : IAsyncDisposable
         if (!File.Exists(settings.HostAssembly))
             throw new InvalidOperationException($"The Host's build output is missing: {settings.HostAssembly}. Build the solution (or this test project, which builds the Host first).");
 
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var logFile = new StreamWriter(settings.LogPath, append: false) { AutoFlush = true };
-        var process = new Process { StartInfo = StartInfo(settings, baseAddress), EnableRaisingEvents = true };
-        var host = new HostProcess(process, logFile, baseAddress);
+        var process = new Process { StartInfo = StartInfo(settings), EnableRaisingEvents = true };
+        var host = new HostProcess(process, logFile);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Exited += (_, _) => host.listening.TrySetException(new InvalidOperationException("it exited before it listened"));
         try
         {
-            process.Start();
+            host.started = process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             await host.WaitUntilHealthyAsync(cancellationToken);
             return host;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             await host.DisposeAsync();
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                throw;
             throw new InvalidOperationException($"The Host did not start: {e.Message}{Environment.NewLine}Its log ({settings.LogPath}):{Environment.NewLine}{host.LogSince(0)}", e);
         }
     }
@@ -75,16 +79,8 @@ internal sealed class HostProcess : IAsyncDisposable
     {
         try
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(StopTimeout);
-                await process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started (Start threw): nothing to stop.
+            if (started)
+                await StopAsync();
         }
         finally
         {
@@ -97,7 +93,23 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(HostSettings settings, Uri baseAddress)
+    private async Task StopAsync()
+    {
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true);
+        // Waiting for the exit also drains its last output into the log (the reason it died, when it did).
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The Host (process {process.Id}) had not exited {StopTimeout.TotalSeconds:0} s after it was killed.");
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(HostSettings settings)
     {
         // The SDK tells the test host which dotnet runs it; the same one runs the Host.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
@@ -109,8 +121,10 @@ internal sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(settings.HostAssembly);
+        // Port 0: the system gives Kestrel a free port as it binds, so no other process can take it
+        // between our choosing and its binding; the Host prints the address it got.
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        info.ArgumentList.Add("http://127.0.0.1:0");
         // Development: static web assets (_content/…) are only mapped from the build output there.
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["ReEngage__DataDirectory"] = settings.DataDirectory;
@@ -121,30 +135,40 @@ internal sealed class HostProcess : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        try
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"it exited with code {process.ExitCode}");
-            try
+            var address = await listening.Task.WaitAsync(timeout.Token);
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+            while (!await IsHealthyAsync(http, timeout.Token))
             {
-                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
+                if (process.HasExited)
+                    throw new InvalidOperationException($"it exited with code {process.ExitCode}");
+                await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token);
             }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // One slow answer while it migrates the database: ask again.
-            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"it did not listen and answer /health with 200 within {StartTimeout.TotalSeconds:0} s");
+        }
+    }
 
-            if (deadline.Elapsed > StartTimeout)
-                throw new TimeoutException($"/health did not answer 200 within {StartTimeout.TotalSeconds:0} s");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+    private static async Task<bool> IsHealthyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One slow answer (HttpClient's own timeout) while it settles: ask again.
+            return false;
         }
     }
 
@@ -152,6 +176,9 @@ internal sealed class HostProcess : IAsyncDisposable
     {
         if (line is null)
             return;
+        // Kestrel's "Now listening on: http://127.0.0.1:<port>" (and the Host's own start line) name the port it got.
+        if (!listening.Task.IsCompleted && ListeningAddress().Match(line) is { Success: true } match)
+            listening.TrySetResult(new Uri(match.Value));
         lock (gate)
         {
             lines.Add(line);
@@ -161,11 +188,6 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A port nobody listens on right now; the Host binds it a moment later.</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    [GeneratedRegex(@"http://127\.0\.0\.1:[1-9][0-9]*")]
+    private static partial Regex ListeningAddress();
 }
