@@ -87,7 +87,7 @@ function edgeOf(edge) {
     shape: 'edge',
     source: { cell: edge.from, port: 'out:' + edge.port },
     target: { cell: edge.to, port: 'in' },
-    router: { name: 'manhattan', args: { padding: 12 } },
+    router: { name: 'orth', args: { padding: 12 } },
     connector: { name: 'rounded' },
     attrs: { line: { stroke: '#78909c', strokeWidth: 1.5, targetMarker: { name: 'block', width: 8, height: 6 } } },
   };
@@ -96,6 +96,9 @@ function edgeOf(edge) {
 function createGraph(state, element, minimapElement) {
   const graph = new Graph({
     container: element,
+    // Synchronous drawing: when load() or apply() returns, every cell is in the DOM, so nothing (a
+    // test, a click, the next diff) ever sees half a flow.
+    async: false,
     autoResize: true,
     grid: { visible: true, size: 10 },
     background: { color: '#fafbfc' },
@@ -110,7 +113,7 @@ function createGraph(state, element, minimapElement) {
       allowEdge: false,
       allowMulti: false,
       highlight: true,
-      router: { name: 'manhattan', args: { padding: 12 } },
+      router: { name: 'orth', args: { padding: 12 } },
       connector: { name: 'rounded' },
       validateMagnet({ magnet }) {
         return !state.readOnly && magnet.getAttribute('port-group') === 'out';
@@ -167,7 +170,8 @@ function wire(state) {
     const port = (edge.getSourcePortId() || '').replace(/^out:/, '');
     const to = edge.getTargetCellId();
     // The drawn edge is a proposal: .NET decides, and draws the edge it keeps with its own id.
-    graph.removeEdge(edge, { silent: true });
+    // Removed once X6 has finished its own handling of the gesture (a silent removal would leave the drawing).
+    queueMicrotask(() => { if (graph.hasCell(edge.id)) graph.removeEdge(edge.id); });
     if (from && to) report(state, { kind: 'connect', id: from, port, to });
   });
   graph.on('edge:mouseup', ({ edge }) => {
@@ -228,7 +232,9 @@ function autoLayout(state) {
     const x = Math.round(n.x - NODE_WIDTH / 2);
     const y = Math.round(n.y - NODE_HEIGHT / 2);
     report(state, { kind: 'move', id, x, y });
+    graph.getCellById(id)?.setPosition(x, y);
   }
+  graph.zoomToFit({ padding: 30, maxScale: 1 });
 }
 
 const operations = {

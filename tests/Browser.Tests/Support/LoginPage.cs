@@ -23,8 +23,10 @@ public static class LoginPage
         var before = page.Url;
         await Submit(page).ClickAsync();
         // The form posts and is redirected, to the home page or back to the sign-in page: wait for either.
-        await page.WaitForURLAsync(url => url != before);
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // Committed, not loaded: the designer's pages keep a connection open, and waiting for a load
+        // event that may already have passed made this wait flaky.
+        await page.WaitForURLAsync(url => url != before, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     /// <summary>Signs in and fails loudly if the sign-in page is still showing afterwards.</summary>
