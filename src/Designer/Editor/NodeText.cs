@@ -17,7 +17,17 @@ public static class NodeText
         _ => "EXIT",
     } + $"  ({node.Id})";
 
-    public static string Title(FlowNode node) => node.Label ?? node switch
+    private const int TitleLength = 30;
+
+    /// <summary>The node's label, or what it does, cut to fit the node's width.</summary>
+    public static string Title(FlowNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var text = FullTitle(node).ReplaceLineEndings(" ");
+        return text.Length <= TitleLength ? text : string.Concat(text.AsSpan(0, TitleLength - 1), "…");
+    }
+
+    private static string FullTitle(FlowNode node) => node.Label ?? node switch
     {
         TriggerNode { On: TriggerKind.Event } t => t.Event ?? "event",
         TriggerNode { On: TriggerKind.Schedule } t => t.Cron ?? "schedule",
