@@ -199,6 +199,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                     continue;
                 }
 
+                if (RunStepper.IsHeldSend(program, run) && run.AwaitEvent == record.Type)
+                {
+                    await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
+                    continue;
+                }
+
                 if (run.Status == RunStatus.Waiting && run.AwaitEvent == record.Type
                     && program.Node(run.NodeId) is WaitNode wait
                     && (wait.Filter is null || program.Test(wait.Filter, scope)))
@@ -285,6 +291,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         {
             var program = await catalog.ProgramAsync(db, run.FlowId, run.Version, cancellationToken);
             var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
+            if (RunStepper.IsHeldSend(program, run))
+            {
+                await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
+                continue;
+            }
+
             var port = program.Node(run.NodeId) is WaitNode ? FlowPorts.Timeout : FlowPorts.Default;
             await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
         }
