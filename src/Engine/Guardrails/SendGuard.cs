@@ -51,7 +51,7 @@ internal static class SendGuard
             if (unread.Count >= cap)
             {
                 // Waiting needs something to wait for: with a cap of 0 no read can ever make room, so the chat is skipped.
-                if (guardrails.UnreadCapAction == UnreadCapAction.Wait && unread.Count > 0)
+                if ((flow.Caps?.UnreadCapAction ?? guardrails.UnreadCapAction) == UnreadCapAction.Wait && unread.Count > 0)
                     return new GuardDecision(null, now, LocalClock.Add(unread.Min(m => m.DueAt), readAfter, DateTimeZone.Utc));
                 return new GuardDecision(UnreadCap, now);
             }

@@ -25,12 +25,14 @@ internal static class CampaignsApi
     public static void MapCampaigns(this RouteGroupBuilder api)
     {
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
-        campaigns.MapGet("/", ListAsync).RequireAuthorization(Roles.Policies.Read).WithSummary("All campaigns, newest first, with status and sent, delivered, read and coupon orders.");
-        campaigns.MapGet("/estimate", EstimateAsync).RequireAuthorization(Roles.Policies.Read)
+        campaigns.MapGet("/", ListAsync).RequireAuthorization(Roles.Policies.Read).Produces<IReadOnlyList<CampaignView>>().WithSummary("All campaigns, newest first, with status and sent, delivered, read and coupon orders.");
+        campaigns.MapGet("/estimate", EstimateAsync).RequireAuthorization(Roles.Policies.Read).Produces<EstimateView>()
             .WithSummary("How many customers a group holds now: group = addedToCart, storeFollowers, viewedSeveralTimes or existingCustomers; period = P7D, P14D or P30D.");
-        campaigns.MapGet("/{id:long}", GetAsync).RequireAuthorization(Roles.Policies.Read).WithSummary("One campaign with its figures.");
-        campaigns.MapPost("/", CreateAsync).RequireAuthorization(Roles.Policies.Edit).WithSummary("Create a campaign that starts now (startNow) or at startAt.");
+        campaigns.MapGet("/{id:long}", GetAsync).RequireAuthorization(Roles.Policies.Read).Produces<CampaignView>().WithSummary("One campaign with its figures.");
+        campaigns.MapPost("/", CreateAsync).RequireAuthorization(Roles.Policies.Edit)
+            .Produces<CampaignView>(StatusCodes.Status201Created).WithSummary("Create a campaign that starts now (startNow) or at startAt.");
         campaigns.MapPut("/{id:long}", EditAsync).RequireAuthorization(Roles.Policies.Edit)
+            .Produces<CampaignView>()
             .WithSummary("Change the name and start of a campaign that has not started (409 once it has).");
         campaigns.MapPost("/{id:long}/finish", (long id, FlowDbContext db, TimeProvider time, CancellationToken ct) => AnswerAsync(db, CampaignBook.FinishAsync(db, id, time.GetUtcNow(), ct), created: false, ct))
             .RequireAuthorization(Roles.Policies.Edit).WithSummary("Stop further delivery (a campaign not started never starts).");
@@ -51,7 +53,8 @@ internal static class CampaignsApi
 
     private static async Task<IResult> EstimateAsync(string? group, string? period, FlowDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (!Enum.TryParse<CustomerGroup>(group, ignoreCase: true, out var parsed) || int.TryParse(group, out _))
+        // Only the names as the bodies spell them: Enum.TryParse would also take numbers and "a, b" flag lists.
+        if (Enum.GetValues<CustomerGroup>().Where(g => string.Equals(Name(g), group, StringComparison.OrdinalIgnoreCase)).Cast<CustomerGroup?>().FirstOrDefault() is not { } parsed)
         {
             return RequestBodies.Problem("Unknown customer group",
                 $"The group '{group}' is not one of: {string.Join(", ", Enum.GetValues<CustomerGroup>().Select(Name))}.", "group");

@@ -80,6 +80,29 @@ public class UnreadCapWaitTests
     }
 
     [Fact]
+    public async Task A_flow_can_choose_to_wait_where_the_store_skips()
+    {
+        await using var h = await EngineHarness.CreateAsync(Wait() with { Guardrails = new GuardrailSettings { UnreadChatCap = 1 } });
+        await h.PublishAsync(ChatOnView.Replace("\"entry\":", "\"caps\": { \"unreadCapAction\": \"wait\" }, \"entry\":", StringComparison.Ordinal));
+        await h.SendAsync("product.viewed", "c1");
+        h.Clock.SetUtcNow(T.AddMinutes(5));
+        await h.SendAsync("product.viewed", "c1");
+
+        Assert.Single(await h.MessagesAsync());
+        Assert.Equal("m", (await h.RunsAsync()).Single(r => r.Status == RunStatus.Waiting).NodeId);
+    }
+
+    [Fact]
+    public void A_flow_that_waits_needs_an_unread_cap_above_zero()
+    {
+        var flow = FlowJson.Deserialize(ChatOnView.Replace("\"entry\":", "\"caps\": { \"unreadChatCap\": 0, \"unreadCapAction\": \"wait\" }, \"entry\":", StringComparison.Ordinal));
+
+        var problem = Assert.Single(FlowValidator.Default.Validate(flow, new FlowValidationContext { CouponPools = new HashSet<string> { "CART10" } }));
+
+        Assert.Equal(("$.caps.unreadCapAction", ProblemCodes.InvalidSetting), (problem.Path, problem.Code));
+    }
+
+    [Fact]
     public void Waiting_needs_a_cap_that_lets_a_chat_be_read_first()
     {
         var problems = SettingsValidator.Validate(new StoreSettings { Guardrails = new GuardrailSettings { UnreadChatCap = 0, UnreadCapAction = UnreadCapAction.Wait } });
