@@ -11,7 +11,7 @@ namespace ReEngage.Flows.Engine.Campaigns;
 /// start second and year) whose audience is the customer group, then the send. Generating a flow
 /// means the guardrails, coupons, outbox, delivery and stats are the flows' own.
 /// </summary>
-public static partial class CampaignFlows
+internal static partial class CampaignFlows
 {
     public const string TriggerId = "start";
     public const string SendId = "send";

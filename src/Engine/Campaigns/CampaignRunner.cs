@@ -67,6 +67,8 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var campaign = await db.Campaigns.SingleAsync(c => c.Id == id, cancellationToken);
         var now = time.GetUtcNow();
+        if (campaign.Status != CampaignStatus.NotStarted || campaign.StartAt is not { } startAt || startAt > now)
+            return campaign.Status;   // finished or moved by a marketer since the sweep listed it
         var settings = await EngineState.SettingsAsync(db, cancellationToken);
 
         if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
@@ -74,7 +76,7 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
             // Under a global pause the campaign waits; a start that slips past the late-send window
             // would reach customers at a moment nobody chose, so it is called off instead.
             var late = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : Period.FromHours(1);
-            if (LocalClock.Add(campaign.StartAt!.Value, late, DateTimeZone.Utc) >= now)
+            if (LocalClock.Add(startAt, late, DateTimeZone.Utc) >= now)
                 return campaign.Status;
             return await CannotDeliverAsync(db, campaign, now, CannotDeliverReasons.PausedPastStart,
                 $"All sending was paused at the start time ({campaign.StartAt:O}) and stayed paused for more than {settings.Guardrails.LateSendWindow}; duplicate the campaign to send it later.",
@@ -85,7 +87,7 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
             return await CannotDeliverAsync(db, campaign, now, why.Reason, why.Detail, cancellationToken);
 
         var flowId = campaign.FlowId ?? await FreeFlowIdAsync(db, campaign.Id, cancellationToken);
-        var flow = CampaignFlows.Build(campaign, flowId, campaign.StartAt!.Value);
+        var flow = CampaignFlows.Build(campaign, flowId, startAt);
         var published = await catalog.PublishAsync(db, flow, now, Validation.FlowFiles.ContextFor(settings), FlowSource.Campaign, cancellationToken: cancellationToken);
         if (!published.Published)
         {

@@ -4,6 +4,7 @@ using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Storage;
 using ReEngage.Flows.Engine.Tests.Support;
+using ReEngage.Flows.Engine.Validation;
 
 namespace ReEngage.Flows.Engine.Tests.Campaigns;
 
@@ -365,6 +366,19 @@ public class CampaignTests
 
         await SweepAsync(h);
         Assert.Equal(CampaignStatus.Finished, (await LoadAsync(h, campaign.Id)).Status);
+    }
+
+    [Fact]
+    public void The_generated_trigger_fires_once_at_the_start_second_so_no_cron_job_outlives_it()
+    {
+        var start = new DateTimeOffset(2026, 3, 2, 18, 30, 15, TimeSpan.FromHours(7));
+        var flow = CampaignFlows.Build(new CampaignRecord { Name = "x", Title = "Hello", Body = "Hi", Group = CustomerGroup.AddedToCart, PeriodDays = 7 }, "campaign-1", start);
+        var trigger = (TriggerNode)flow.Nodes[0];
+
+        Assert.Equal("15 30 11 2 3 ? 2026", trigger.Cron);
+        Assert.Equal(start, Schedules.NextFire(trigger, start.AddDays(-30)));
+        Assert.Null(Schedules.NextFire(trigger, start));
+        Assert.Empty(FlowValidator.Default.Validate(flow));
     }
 
     [Fact]
