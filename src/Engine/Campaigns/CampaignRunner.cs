@@ -97,7 +97,12 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
 
         campaign.FlowId = flowId;
         await db.SaveChangesAsync(cancellationToken);
-        await engine.FireScheduleAsync(flowId, CampaignFlows.TriggerId, cancellationToken: cancellationToken);
+        // The group narrows the candidates in SQL; the audience expression, on the engine's clock, has the last word.
+        var group = campaign.Group;
+        var period = campaign.PeriodDays;
+        await engine.FireScheduleAsync(flowId, CampaignFlows.TriggerId,
+            candidates: candidatesDb => CustomerGroups.MembersQuery(candidatesDb, group, time.GetUtcNow().AddDays(-period - 1), time.GetUtcNow()),
+            cancellationToken: cancellationToken);
 
         await db.Entry(campaign).ReloadAsync(cancellationToken);
         if (campaign.Status == CampaignStatus.Finished)

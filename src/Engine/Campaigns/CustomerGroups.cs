@@ -70,7 +70,8 @@ public static class CustomerGroups
         return new ReachEstimate(group, periodDays, from, now, await MembersQuery(db, group, from, now).CountAsync(cancellationToken));
     }
 
-    private static IQueryable<string> MembersQuery(FlowDbContext db, CustomerGroup group, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The ids of the group's members over (from, to], as one SQL query.</summary>
+    internal static IQueryable<string> MembersQuery(FlowDbContext db, CustomerGroup group, DateTimeOffset from, DateTimeOffset to)
     {
         var type = group switch
         {

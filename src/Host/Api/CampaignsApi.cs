@@ -25,7 +25,7 @@ internal static class CampaignsApi
     public static void MapCampaigns(this RouteGroupBuilder api)
     {
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
-        campaigns.MapGet("/", ListAsync).RequireAuthorization(Roles.Policies.Read).Produces<IReadOnlyList<CampaignView>>().WithSummary("All campaigns, newest first, with status and sent, delivered, read and coupon orders.");
+        campaigns.MapGet("/", ListAsync).RequireAuthorization(Roles.Policies.Read).Produces<IReadOnlyList<CampaignView>>().WithSummary("All campaigns (or those of one status: notStarted, delivering, finished, cannotDeliver), newest first, with sent, delivered, read and coupon orders.");
         campaigns.MapGet("/estimate", EstimateAsync).RequireAuthorization(Roles.Policies.Read).Produces<EstimateView>()
             .WithSummary("How many customers a group holds now: group = addedToCart, storeFollowers, viewedSeveralTimes or existingCustomers; period = P7D, P14D or P30D.");
         campaigns.MapGet("/{id:long}", GetAsync).RequireAuthorization(Roles.Policies.Read).Produces<CampaignView>().WithSummary("One campaign with its figures.");
@@ -40,9 +40,17 @@ internal static class CampaignsApi
             .RequireAuthorization(Roles.Policies.Edit).WithSummary("Copy a campaign into a new one that has not started.");
     }
 
-    private static async Task<IResult> ListAsync(FlowDbContext db, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? status, FlowDbContext db, CancellationToken ct)
     {
-        var rows = await db.Campaigns.AsNoTracking().OrderByDescending(c => c.Id).ToListAsync(ct);
+        var query = db.Campaigns.AsNoTracking();
+        if (status is not null)
+        {
+            if (Parse<CampaignStatus>(status) is not { } wanted)
+                return RequestBodies.Problem("Unknown status", $"The status '{status}' is not one of: {string.Join(", ", Enum.GetValues<CampaignStatus>().Select(Name))}.", "status");
+            query = query.Where(c => c.Status == wanted);
+        }
+
+        var rows = await query.OrderByDescending(c => c.Id).ToListAsync(ct);
         return Results.Ok(await ViewsAsync(db, rows, ct));
     }
 
@@ -53,8 +61,7 @@ internal static class CampaignsApi
 
     private static async Task<IResult> EstimateAsync(string? group, string? period, FlowDbContext db, TimeProvider time, CancellationToken ct)
     {
-        // Only the names as the bodies spell them: Enum.TryParse would also take numbers and "a, b" flag lists.
-        if (Enum.GetValues<CustomerGroup>().Where(g => string.Equals(Name(g), group, StringComparison.OrdinalIgnoreCase)).Cast<CustomerGroup?>().FirstOrDefault() is not { } parsed)
+        if (Parse<CustomerGroup>(group) is not { } parsed)
         {
             return RequestBodies.Problem("Unknown customer group",
                 $"The group '{group}' is not one of: {string.Join(", ", Enum.GetValues<CustomerGroup>().Select(Name))}.", "group");
@@ -140,6 +147,11 @@ internal static class CampaignsApi
             c.Reach, c.FlowId, c.DuplicatedFrom,
             c.FlowId is { } flowId ? counts[flowId] : CampaignCounts.None))];
     }
+
+    /// <summary>A query-string name as the bodies spell it; Enum.TryParse would also take numbers and "a, b" flag lists.</summary>
+    private static T? Parse<T>(string? text)
+        where T : struct, Enum =>
+        Enum.GetValues<T>().Where(v => string.Equals(Name(v), text, StringComparison.OrdinalIgnoreCase)).Cast<T?>().FirstOrDefault();
 
     /// <summary>An enum value as the JSON bodies spell it (camelCase: notStarted, addedToCart, chat).</summary>
     private static string Name<T>(T value)

@@ -82,6 +82,11 @@ public sealed class CampaignsApiTests(ApiFixture api) : IClassFixture<ApiFixture
 
         var list = (await ReadAsync(await api.As("Viewer").GetAsync("/api/campaigns"))).AsArray();
         Assert.Contains(list, c => (long)c!["id"]! == id);
+        var finishedOnly = (await ReadAsync(await api.As("Viewer").GetAsync("/api/campaigns?status=finished"))).AsArray();
+        Assert.All(finishedOnly, c => Assert.Equal("finished", (string)c!["status"]!));
+        Assert.Contains(finishedOnly, c => (long)c!["id"]! == id);
+        var badStatus = await api.As("Viewer").GetAsync("/api/campaigns?status=paused");
+        Assert.Equal((HttpStatusCode.BadRequest, "status"), (badStatus.StatusCode, (string)(await ReadAsync(badStatus))["field"]!));
         Assert.DoesNotContain((await ReadAsync(await api.As("Viewer").GetAsync("/api/flows"))).AsArray(), f => ((string)f!["id"]!).StartsWith("campaign-", StringComparison.Ordinal));
     }
 
