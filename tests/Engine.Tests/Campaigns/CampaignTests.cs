@@ -182,6 +182,26 @@ public class CampaignTests
     }
 
     [Fact]
+    public async Task A_start_repeated_after_a_crash_enters_and_sends_nothing_twice()
+    {
+        await using var h = await EngineHarness.CreateAsync(Settings());
+        await AddToCartAsync(h, "c1", "c2");
+        var campaign = await CreateAsync(h, Input());
+        await SweepAsync(h);
+
+        // As if the host died after the customers entered but before the campaign was marked delivering.
+        await h.WithDbAsync(async db => (await db.Campaigns.SingleAsync(c => c.Id == campaign.Id)).Status = CampaignStatus.NotStarted);
+        await SweepAsync(h);
+
+        var started = await LoadAsync(h, campaign.Id);
+        Assert.Equal((CampaignStatus.Finished, 2), (started.Status, started.Reach!.Value));   // everything had gone out already
+        Assert.Equal(2, (await h.RunsAsync(started.FlowId)).Count);
+        Assert.Equal(2, (await h.MessagesAsync()).Count);
+        await using var db = h.Databases.CreateDbContext();
+        Assert.Equal(1, await db.FlowVersions.CountAsync(v => v.FlowId == started.FlowId));
+    }
+
+    [Fact]
     public async Task A_campaign_whose_group_is_empty_cannot_deliver_and_says_so()
     {
         await using var h = await EngineHarness.CreateAsync(Settings());

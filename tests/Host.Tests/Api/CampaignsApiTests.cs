@@ -60,6 +60,11 @@ public sealed class CampaignsApiTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.Equal(2, (int)finished["counts"]!["delivered"]!);
         Assert.False((bool)finished["editable"]!);
 
+        var flowId = (string)finished["flowId"]!;
+        var flowExport = await (await api.As("Admin").GetAsync($"/api/flows/{flowId}/export")).Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, (await api.As("Marketer").PutAsync($"/api/flows/{flowId}", Json(flowExport))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.As("Marketer").PostAsync($"/api/flows/{flowId}/publish", null)).StatusCode);
+
         var edit = await api.As("Marketer").PutAsync($"/api/campaigns/{id}", Json("""{"name": "Renamed"}"""));
         Assert.Equal(HttpStatusCode.Conflict, edit.StatusCode);
         Assert.Equal("application/problem+json", edit.Content.Headers.ContentType?.MediaType);
