@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
+using ReEngage.Flows.Engine.Campaigns;
 using ReEngage.Flows.Engine.Channels;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Scheduling;
@@ -15,7 +16,7 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// The engine and its clock work: storage, the engine, the outbox dispatcher (with the recording
     /// channel unless other adapters are registered first), and Quartz running the engine tick, the
-    /// dispatcher, the date sweep and the daily RFM scoring.
+    /// dispatcher, the date sweep, the campaign starts and the daily RFM scoring.
     /// </summary>
     public static IServiceCollection AddFlowEngine(this IServiceCollection services, StorageOptions storage, ChannelOptions? channels = null)
     {
@@ -36,6 +37,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<MessageRenderer>();
         services.AddSingleton<FlowEngine>();
+        services.AddSingleton<CampaignRunner>();
         services.AddSingleton<RecordingChannel>();
         services.AddSingleton(sp => new ChannelRouter([.. sp.GetServices<IChannelAdapter>(), sp.GetRequiredService<RecordingChannel>()]));
         services.AddSingleton<OutboxDispatcher>();
@@ -50,6 +52,8 @@ public static class EngineServiceCollectionExtensions
             q.AddTrigger(t => t.ForJob(DateSweepJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
             q.AddJob<AutoReadJob>(j => j.WithIdentity(AutoReadJob.Key));
             q.AddTrigger(t => t.ForJob(AutoReadJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(15)).RepeatForever()));
+            q.AddJob<CampaignJob>(j => j.WithIdentity(CampaignJob.Key));
+            q.AddTrigger(t => t.ForJob(CampaignJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(5)).RepeatForever()));
             q.AddJob<RfmJob>(j => j.WithIdentity(RfmJob.Key));
             q.AddTrigger(t => t.ForJob(RfmJob.Key).WithCronSchedule("0 30 2 * * ?"));
         });

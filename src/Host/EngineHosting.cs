@@ -43,7 +43,7 @@ internal static partial class EngineHosting
 
         var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         await using (var db = databases.CreateDbContext())
-            await ScheduleSync.SyncAsync(scheduler, await catalog.ActiveProgramsAsync(db));
+            await ScheduleSync.SyncAsync(scheduler, await catalog.ActiveProgramsAsync(db), time.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flow file {Path} was not loaded: {Count} problems (run `validate` on it)")]

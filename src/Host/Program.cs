@@ -54,6 +54,7 @@ api.MapFlows();
 api.MapCustomers();
 api.MapSettings();
 api.MapCouponPools();
+api.MapCampaigns();
 api.MapAccess();
 app.MapEngine(api);
 

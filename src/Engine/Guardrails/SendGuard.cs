@@ -6,8 +6,11 @@ using ReEngage.Flows.Engine.Storage;
 
 namespace ReEngage.Flows.Engine.Guardrails;
 
-/// <summary>The guardrails' answer for one send: stop it (and why), or send it at <see cref="DueAt"/>.</summary>
-internal sealed record GuardDecision(string? SuppressedBecause, DateTimeOffset DueAt);
+/// <summary>
+/// The guardrails' answer for one send: stop it (and why), hold it until <see cref="HeldUntil"/> (or a
+/// read, under <c>unreadCapAction: wait</c>), or send it at <see cref="DueAt"/>.
+/// </summary>
+internal sealed record GuardDecision(string? SuppressedBecause, DateTimeOffset DueAt, DateTimeOffset? HeldUntil = null);
 
 /// <summary>
 /// The guardrails of DESIGN.md §5, checked when a flow sends, in this order: consent and
@@ -44,15 +47,20 @@ internal static class SendGuard
             var cap = flow.Caps?.UnreadChatCap ?? guardrails.UnreadChatCap;
             var readAfter = Durations.TryParse(guardrails.AutoReadAfter, out var period) ? period : Period.FromDays(5);
             var since = LocalClock.Add(now, Period.Zero - readAfter, DateTimeZone.Utc);
-            var unread = await CountAsync(session, customer.Id, m => m.Channel == Channel.Chat && m.ReadAt == null && m.DueAt > since && m.DueAt <= now, cancellationToken);
-            if (unread >= cap)
+            var unread = await MatchingAsync(session, customer.Id, m => m.Channel == Channel.Chat && m.ReadAt == null && m.DueAt > since && m.DueAt <= now, cancellationToken);
+            if (unread.Count >= cap)
+            {
+                // Waiting needs something to wait for: with a cap of 0 no read can ever make room, so the chat is skipped.
+                if ((flow.Caps?.UnreadCapAction ?? guardrails.UnreadCapAction) == UnreadCapAction.Wait && unread.Count > 0)
+                    return new GuardDecision(null, now, LocalClock.Add(unread.Min(m => m.DueAt), readAfter, DateTimeZone.Utc));
                 return new GuardDecision(UnreadCap, now);
+            }
         }
 
         if ((flow.Caps?.FrequencyCap ?? guardrails.FrequencyCap) is { } frequency && Durations.TryParse(frequency.Window, out var window))
         {
             var since = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
-            if (await CountAsync(session, customer.Id, m => m.DueAt > since && m.DueAt <= now, cancellationToken) >= frequency.Max)
+            if ((await MatchingAsync(session, customer.Id, m => m.DueAt > since && m.DueAt <= now, cancellationToken)).Count >= frequency.Max)
                 return new GuardDecision(FrequencyCap, now);
         }
 
@@ -76,16 +84,16 @@ internal static class SendGuard
     /// The customer's marketing messages that went or will go out (sent or pending): those stored,
     /// seen as this batch has changed them (a read earlier in the batch counts), plus this batch's new ones.
     /// </summary>
-    private static async Task<int> CountAsync(EngineSession session, string customerId, System.Linq.Expressions.Expression<Func<MessageRecord, bool>> where, CancellationToken cancellationToken)
+    private static async Task<List<MessageRecord>> MatchingAsync(EngineSession session, string customerId, System.Linq.Expressions.Expression<Func<MessageRecord, bool>> where, CancellationToken cancellationToken)
     {
         var test = where.Compile();
-        var unsaved = session.UnsavedMessagesOf(customerId).Count(m => IsCounted(m) && test(m));
+        var unsaved = session.UnsavedMessagesOf(customerId).Where(m => IsCounted(m) && test(m));
         var stored = await session.Db.Messages
             .Where(m => m.CustomerId == customerId && m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
                         && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending))
             .Where(where)
             .ToListAsync(cancellationToken);
-        return unsaved + stored.Count(m => IsCounted(m) && test(m));
+        return [.. unsaved, .. stored.Where(m => IsCounted(m) && test(m))];
     }
 
     private static bool IsCounted(MessageRecord m) =>

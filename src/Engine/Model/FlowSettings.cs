@@ -60,6 +60,9 @@ public sealed record FlowCaps
     [Description("Unread engagement chat messages a customer may hold before this flow's chats are stopped.")]
     public int? UnreadChatCap { get; init; }
 
+    [Description("skip or wait, for this flow's chats beyond the unread cap (overrides the global setting).")]
+    public UnreadCapAction? UnreadCapAction { get; init; }
+
     [Description("At most max marketing messages per customer per rolling window.")]
     public FrequencyCap? FrequencyCap { get; init; }
 }

@@ -17,6 +17,7 @@ public sealed class EngineParts
         Renderer = new MessageRenderer();
         Engine = new FlowEngine(databases, Catalog, Renderer, time);
         Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time);
+        Campaigns = new Campaigns.CampaignRunner(databases, Catalog, Engine, time);
     }
 
     public IDbContextFactory<FlowDbContext> Databases { get; }
@@ -32,4 +33,6 @@ public sealed class EngineParts
     public FlowEngine Engine { get; }
 
     public OutboxDispatcher Dispatcher { get; }
+
+    public Campaigns.CampaignRunner Campaigns { get; }
 }

@@ -199,6 +199,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                     continue;
                 }
 
+                if (RunStepper.IsHeldSend(program, run) && run.AwaitEvent == record.Type)
+                {
+                    await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
+                    continue;
+                }
+
                 if (run.Status == RunStatus.Waiting && run.AwaitEvent == record.Type
                     && program.Node(run.NodeId) is WaitNode wait
                     && (wait.Filter is null || program.Test(wait.Filter, scope)))
@@ -285,6 +291,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         {
             var program = await catalog.ProgramAsync(db, run.FlowId, run.Version, cancellationToken);
             var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
+            if (RunStepper.IsHeldSend(program, run))
+            {
+                await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
+                continue;
+            }
+
             var port = program.Node(run.NodeId) is WaitNode ? FlowPorts.Timeout : FlowPorts.Default;
             await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
         }
@@ -297,7 +309,15 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     // ---- schedules and dates ------------------------------------------------------------
 
     /// <summary>A schedule trigger fired: every customer of its audience enters (subject to the entry rules), streamed in batches.</summary>
-    public async Task<int> FireScheduleAsync(string flowId, string triggerId, int batchSize = 500, CancellationToken cancellationToken = default)
+    public Task<int> FireScheduleAsync(string flowId, string triggerId, int batchSize = 500, CancellationToken cancellationToken = default) =>
+        FireScheduleAsync(flowId, triggerId, candidates: null, batchSize, cancellationToken);
+
+    /// <summary>
+    /// Fires a schedule trigger over <paramref name="candidates"/> only (ids of known customers), when the
+    /// caller can narrow the audience in SQL first — a campaign's group — instead of testing every customer.
+    /// The audience expression still decides who enters.
+    /// </summary>
+    internal async Task<int> FireScheduleAsync(string flowId, string triggerId, Func<FlowDbContext, IQueryable<string>>? candidates, int batchSize = 500, CancellationToken cancellationToken = default)
     {
         var entered = 0;
         string? after = null;
@@ -310,9 +330,10 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             if (program?.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is not TriggerNode { On: TriggerKind.Schedule } trigger)
                 return entered;
 
-            var ids = await db.Customers.AsNoTracking()
-                .Where(c => !c.IsAnonymous && (after == null || c.Id.CompareTo(after) > 0))
-                .OrderBy(c => c.Id).Select(c => c.Id).Take(batchSize)
+            var source = candidates?.Invoke(db) ?? db.Customers.AsNoTracking().Where(c => !c.IsAnonymous).Select(c => c.Id);
+            var ids = await source
+                .Where(id => after == null || id.CompareTo(after) > 0)
+                .OrderBy(id => id).Take(batchSize)
                 .ToListAsync(cancellationToken);
             if (ids.Count == 0)
                 return entered;

@@ -59,6 +59,34 @@ internal sealed class RunStepper(MessageRenderer renderer)
         await ContinueAsync(session, program, run, customer, port, cancellationToken);
     }
 
+    /// <summary>
+    /// A send held by the unread-chat cap (<c>unreadCapAction: wait</c>) tries again, after a read or
+    /// when the oldest unread chat reads itself; the guardrails are checked anew and may hold it again.
+    /// </summary>
+    public async Task RetryHeldSendAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, CancellationToken cancellationToken)
+    {
+        run.Status = RunStatus.Active;
+        run.WakeAt = null;
+        run.AwaitEvent = null;
+        var action = (ActionNode)program.Node(run.NodeId);
+        try
+        {
+            if (!await SendAsync(session, program, run, customer, action, cancellationToken))
+                return;
+        }
+        catch (Exception ex) when (ex is ExpressionFailedException or CouponException or InvalidOperationException)
+        {
+            Fail(session, run, action.Id, ex.Message);
+            return;
+        }
+
+        await ContinueAsync(session, program, run, customer, FlowPorts.Default, cancellationToken);
+    }
+
+    /// <summary>A run waits at an action node only while its send is held by the unread-chat cap.</summary>
+    public static bool IsHeldSend(FlowProgram program, RunRecord run) =>
+        run.Status == RunStatus.Waiting && program.Node(run.NodeId) is ActionNode;
+
     /// <summary>Ends a run early: its goal was reached (a conversion) or an exit event arrived.</summary>
     public static void End(EngineSession session, RunRecord run, StepOutcome outcome, string reason)
     {
@@ -152,8 +180,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             }
 
             case ActionNode action:
-                await ActAsync(session, program, run, customer, action, cancellationToken);
-                return FlowPorts.Default;
+                return await ActAsync(session, program, run, customer, action, cancellationToken) ? FlowPorts.Default : null;
 
             case ExitNode:
                 Finish(session, run, RunStatus.Completed, "exit");
@@ -166,18 +193,18 @@ internal sealed class RunStepper(MessageRenderer renderer)
         }
     }
 
-    private async Task ActAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
+    /// <summary>Does the action; false when the run must wait here (a send held by the unread-chat cap).</summary>
+    private async Task<bool> ActAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
     {
         switch (action.Do)
         {
             case ActionKind.Send:
-                await SendAsync(session, program, run, customer, action, cancellationToken);
-                return;
+                return await SendAsync(session, program, run, customer, action, cancellationToken);
 
             case ActionKind.Coupon:
                 var issued = await IssueAsync(session, run, customer, action, cancellationToken);
                 Step(session, run, action.Id, StepOutcome.Passed, null, $"coupon {issued!.Code}");
-                return;
+                return true;
 
             case ActionKind.Tag:
                 CustomerProfile.SetTags(customer, CustomerProfile.Tags(customer).Append(action.Tag!));
@@ -206,16 +233,24 @@ internal sealed class RunStepper(MessageRenderer renderer)
                 var payload = action.Payload is null ? null : renderer.Render(action.Payload, model, session.ZoneOf(customer));
                 var seq = Step(session, run, action.Id, StepOutcome.Passed);
                 session.Add(Outbox(session, run, seq, action.Id, OutboxKind.Webhook, Channel.Webhook, null, payload, null, action.Url));
-                return;
+                return true;
         }
 
         Step(session, run, action.Id, StepOutcome.Passed);
+        return true;
     }
 
-    private async Task SendAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
+    /// <summary>Sends through the guardrails; false when the send is held and the run waits at this node.</summary>
+    private async Task<bool> SendAsync(EngineSession session, FlowProgram program, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
     {
         var channel = action.Channel!.Value;
         var guard = await Guardrails.SendGuard.CheckAsync(session, program, customer, channel, cancellationToken);
+        if (guard.HeldUntil is { } until)
+        {
+            // No outbox row and no coupon yet: the message is written when it may go out.
+            Wait(session, run, action.Id, until, EventTypes.MessageRead, $"held: {Guardrails.SendGuard.UnreadCap}, until a read or {until:O}");
+            return false;
+        }
 
         // A stopped send issues no coupon: codes go only to messages that go out.
         var coupon = guard.SuppressedBecause is null ? await IssueAsync(session, run, customer, action, cancellationToken) : null;
@@ -232,7 +267,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             record.Reason = reason;
             record.DoneAt = session.Now;
             session.Add(record);
-            return;
+            return true;
         }
 
         var seq = Step(session, run, action.Id, StepOutcome.Passed, null, guard.DueAt > session.Now ? $"quiet hours: sends at {guard.DueAt:O}" : null);
@@ -241,6 +276,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
         session.Add(message);
         run.LastMessageNodeId = action.Id;
         run.MessagesSent++;
+        return true;
     }
 
     private static async Task<IssuedCoupon?> IssueAsync(EngineSession session, RunRecord run, CustomerRecord customer, ActionNode action, CancellationToken cancellationToken)
@@ -274,12 +310,12 @@ internal sealed class RunStepper(MessageRenderer renderer)
     private static async Task<ExpressionScope> ScopeAsync(EngineSession session, RunRecord run, CustomerRecord customer, CancellationToken cancellationToken) =>
         new(session.Input(customer), await session.EventAsync(run.EventKey, cancellationToken), EngineSession.RunInput(run, session.Now));
 
-    private static void Wait(EngineSession session, RunRecord run, string nodeId, DateTimeOffset wake, string? awaitEvent)
+    private static void Wait(EngineSession session, RunRecord run, string nodeId, DateTimeOffset wake, string? awaitEvent, string? detail = null)
     {
         run.Status = RunStatus.Waiting;
         run.WakeAt = wake;
         run.AwaitEvent = awaitEvent;
-        Step(session, run, nodeId, StepOutcome.Waiting, null, $"until {wake:O}");
+        Step(session, run, nodeId, StepOutcome.Waiting, null, detail ?? $"until {wake:O}");
     }
 
     private static void Finish(EngineSession session, RunRecord run, RunStatus status, string reason)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
+using ReEngage.Flows.Engine.Campaigns;
 using ReEngage.Flows.Engine.Channels;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Storage;
@@ -92,4 +93,14 @@ public sealed class AutoReadJob(IDbContextFactory<FlowDbContext> databases, Time
             message.ReadAt = LocalClock.Add(message.DueAt, after, NodaTime.DateTimeZone.Utc);
         await db.SaveChangesAsync(cancellationToken);
     }
+}
+
+/// <summary>Starts one-off campaigns whose time has come and finishes those with nothing left to deliver.</summary>
+[DisallowConcurrentExecution]
+public sealed class CampaignJob(CampaignRunner campaigns) : IJob
+{
+    public static readonly JobKey Key = new("campaigns", "reengage");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await campaigns.SweepAsync(cancellationToken);
 }

@@ -6,19 +6,20 @@ namespace ReEngage.Flows.Engine.Scheduling;
 
 /// <summary>
 /// Keeps one Quartz cron trigger per schedule trigger of each active flow — never one per customer:
-/// audiences are entered in batches when the trigger fires.
+/// audiences are entered in batches when the trigger fires. A cron that will not fire again (a
+/// one-off whose moment passed, as a started campaign's) needs no trigger: Quartz refuses one.
 /// </summary>
 public static class ScheduleSync
 {
     public const string Group = "flow-schedules";
 
-    public static async Task SyncAsync(IScheduler scheduler, IEnumerable<FlowProgram> active, CancellationToken cancellationToken = default)
+    public static async Task SyncAsync(IScheduler scheduler, IEnumerable<FlowProgram> active, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         var wanted = new Dictionary<JobKey, (FlowProgram Program, TriggerNode Trigger)>();
         foreach (var program in active)
         {
-            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Schedule))
+            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Schedule && Schedules.NextFire(t, now) is not null))
                 wanted[new JobKey($"{program.FlowId}/{trigger.Id}", Group)] = (program, trigger);
         }
 

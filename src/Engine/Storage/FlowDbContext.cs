@@ -33,6 +33,8 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<EngineStateRecord> EngineState => Set<EngineStateRecord>();
 
+    public DbSet<CampaignRecord> Campaigns => Set<CampaignRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -100,6 +102,14 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
         });
 
         modelBuilder.Entity<EngineStateRecord>().HasKey(s => s.Key);
+
+        modelBuilder.Entity<CampaignRecord>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedOnAdd();
+            e.HasIndex(c => new { c.Status, c.StartAt });
+            e.HasIndex(c => c.FlowId);
+        });
     }
 }
 

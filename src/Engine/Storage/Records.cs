@@ -104,6 +104,9 @@ public enum FlowSource
 {
     File,
     Designer,
+
+    /// <summary>Generated when a one-off campaign starts; changed only through the campaign.</summary>
+    Campaign,
 }
 
 /// <summary>A flow: its current draft, its state and which published version new runs take.</summary>
@@ -340,4 +343,71 @@ public sealed class EngineStateRecord
     public required string Key { get; set; }
 
     public required string Value { get; set; }
+}
+
+public enum CampaignStatus
+{
+    /// <summary>Waiting for its start time (or for one to be set); the only state in which it can be edited.</summary>
+    NotStarted,
+
+    /// <summary>Its customers have entered; messages are going out (or held by guardrails).</summary>
+    Delivering,
+
+    /// <summary>Every message went out or was stopped, or a marketer finished it.</summary>
+    Finished,
+
+    /// <summary>It could not start; <see cref="CampaignRecord.CannotDeliverReason"/> says why.</summary>
+    CannotDeliver,
+}
+
+/// <summary>
+/// A one-off campaign (DESIGN.md §1): a customer group over a period, one message and at most one
+/// coupon, started once. When it starts it runs as the generated flow <see cref="FlowId"/>.
+/// </summary>
+public sealed class CampaignRecord
+{
+    public long Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public CampaignStatus Status { get; set; }
+
+    public Campaigns.CustomerGroup Group { get; set; }
+
+    /// <summary>The look-back period of the group, in days (7, 14 or 30).</summary>
+    public int PeriodDays { get; set; }
+
+    public Channel Channel { get; set; }
+
+    public string? Title { get; set; }
+
+    public required string Body { get; set; }
+
+    public string? CouponPool { get; set; }
+
+    /// <summary>When it starts; null while no start time is set (a fresh duplicate).</summary>
+    public DateTimeOffset? StartAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Customers who entered when it started.</summary>
+    public int? Reach { get; set; }
+
+    /// <summary>The generated flow, from the moment it starts.</summary>
+    public string? FlowId { get; set; }
+
+    /// <summary>A stable code (no-customers, coupon-pool-unknown …) when it cannot deliver.</summary>
+    public string? CannotDeliverReason { get; set; }
+
+    /// <summary>The reason as a sentence a marketer understands.</summary>
+    public string? CannotDeliverDetail { get; set; }
+
+    /// <summary>The campaign this one was copied from.</summary>
+    public long? DuplicatedFrom { get; set; }
 }

@@ -49,6 +49,12 @@ internal static partial class SettingRules
         {
             if (caps.UnreadChatCap is < 0)
                 sink.Error(ProblemCodes.InvalidSetting, "The unread chat cap cannot be negative.", path: "$.caps.unreadChatCap");
+            if (caps.UnreadCapAction == UnreadCapAction.Wait && caps.UnreadChatCap == 0)
+            {
+                sink.Error(ProblemCodes.InvalidSetting,
+                    "unreadCapAction 'wait' holds a chat until the customer reads an earlier one, but an unread chat cap of 0 allows no chat to be read first: raise the cap or use 'skip'.",
+                    path: "$.caps.unreadCapAction");
+            }
             if (caps.FrequencyCap is { } frequency)
             {
                 if (frequency.Max < 1)

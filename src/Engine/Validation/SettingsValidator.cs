@@ -23,6 +23,13 @@ public static class SettingsValidator
         const string at = "$.guardrails";
         if (g.UnreadChatCap < 0)
             sink.Error(ProblemCodes.InvalidSetting, "The unread chat cap cannot be negative.", path: $"{at}.unreadChatCap");
+        if (g.UnreadCapAction == UnreadCapAction.Wait && g.UnreadChatCap == 0)
+        {
+            sink.Error(ProblemCodes.InvalidSetting,
+                "unreadCapAction 'wait' holds a chat until the customer reads an earlier one, but an unread chat cap of 0 allows no chat to be read first: raise the cap or use 'skip'.",
+                path: $"{at}.unreadCapAction");
+        }
+
         sink.Duration(g.AutoReadAfter, "auto-read delay", null, $"{at}.autoReadAfter");
         sink.Duration(g.LateSendWindow, "late-send window", null, $"{at}.lateSendWindow");
         sink.TimeZone(g.StoreTimeZone, null, $"{at}.storeTimeZone");

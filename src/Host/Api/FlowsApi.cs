@@ -50,7 +50,8 @@ internal static class FlowsApi
 
     private static async Task<IResult> ListAsync(FlowDbContext db, CancellationToken ct)
     {
-        var rows = await db.Flows.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct);
+        // Campaign flows belong to their campaigns (GET /api/campaigns); the flows list is what marketers draw.
+        var rows = await db.Flows.AsNoTracking().Where(f => f.Source != FlowSource.Campaign).OrderBy(f => f.Id).ToListAsync(ct);
         return Results.Ok(rows.Select(f => new FlowSummary(
             f.Id, f.Name, TryRead(f.DraftJson)?.Description, Lower(f.Status), Lower(f.Source), f.PublishedVersion, f.UpdatedAt)));
     }
@@ -77,8 +78,11 @@ internal static class FlowsApi
             return problem!;
         if (flow.Id != id)
             return RequestBodies.Problem("The id does not match", $"The body is the flow '{flow.Id}' but the address names '{id}'.", "$.id");
-        if (!await db.Flows.AnyAsync(f => f.Id == id, ct))
+        var source = await db.Flows.Where(f => f.Id == id).Select(f => (FlowSource?)f.Source).SingleOrDefaultAsync(ct);
+        if (source is null)
             return NotFound(id);
+        if (source == FlowSource.Campaign)
+            return CampaignOwned(id);
 
         await FlowCatalog.SaveDraftAsync(db, flow, time.GetUtcNow(), FlowSource.Designer, ct);
         return Results.Ok(await DetailAsync(db, id, ct));
@@ -102,6 +106,8 @@ internal static class FlowsApi
         var record = await db.Flows.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         if (record is null)
             return NotFound(id);
+        if (record.Source == FlowSource.Campaign)
+            return CampaignOwned(id);
         var settings = await EngineState.SettingsAsync(db, ct);
         var flow = FlowJson.Deserialize(record.DraftJson);
         var result = await catalog.PublishAsync(db, flow, time.GetUtcNow(), FlowFiles.ContextFor(settings), record.Source, cancellationToken: ct);
@@ -213,6 +219,9 @@ internal static class FlowsApi
             return null;
         }
     }
+
+    private static IResult CampaignOwned(string id) =>
+        Results.Problem(title: "The flow belongs to a campaign", detail: $"The flow '{id}' runs a one-off campaign; it changes only through /api/campaigns (duplicate the campaign to send a changed message).", statusCode: StatusCodes.Status409Conflict);
 
     private static IResult NotFound(string id) =>
         Results.Problem(title: "No such flow", detail: $"There is no flow '{id}'.", statusCode: StatusCodes.Status404NotFound);

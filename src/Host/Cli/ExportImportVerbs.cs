@@ -30,7 +30,7 @@ internal static class ExportImportVerbs
             var databases = await FlowDbContextFactory.SqliteAsync(Path.Combine(result.GetValue(dataDir)!, "reengage.db"), ct);
             await using var db = databases.CreateDbContext();
             var wanted = result.GetValue(ids) ?? [];
-            var flows = await db.Flows.AsNoTracking().Where(f => wanted.Length == 0 || wanted.Contains(f.Id)).OrderBy(f => f.Id).ToListAsync(ct);
+            var flows = await db.Flows.AsNoTracking().Where(f => f.Source != FlowSource.Campaign && (wanted.Length == 0 || wanted.Contains(f.Id))).OrderBy(f => f.Id).ToListAsync(ct);
             var folder = result.GetValue(outDir)!;
             Directory.CreateDirectory(folder);
             foreach (var record in flows)

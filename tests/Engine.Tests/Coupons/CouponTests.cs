@@ -5,6 +5,7 @@ using ReEngage.Flows.Engine.Tests.Support;
 
 namespace ReEngage.Flows.Engine.Tests.Coupons;
 
+[Collection(Alone.Name)]
 public class CouponTests
 {
     [Fact]

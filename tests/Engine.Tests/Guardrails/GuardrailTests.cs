@@ -65,6 +65,28 @@ public class GuardrailTests
     }
 
     [Fact]
+    public async Task With_unread_cap_action_wait_the_same_chats_all_go_out_each_when_a_read_makes_room()
+    {
+        var view = (int minutes) => At(Day.AddHours(10).AddMinutes(minutes), "product.viewed");
+        var events = new[]
+        {
+            view(0), view(10), view(20),                                   // third: held
+            At(Day.AddHours(10).AddMinutes(30), "message.read", properties: new { channel = "chat" }),
+            view(40), view(50), view(60),                                  // 10:40 fits; 10:50 and 11:00 wait
+            At(Day.AddDays(5).AddHours(11).AddMinutes(1), "product.viewed"), // held again: nothing has read itself since
+        };
+
+        var lines = await Run([SendOn("product.viewed", "chat")], events, """{ "unreadChatCap": 2, "autoReadAfter": "P5D", "unreadCapAction": "wait" }""");
+
+        // The 10:30 chat reads itself at 10:30 five days on, making room for one held chat; the 10:40 one, ten minutes later, for the next.
+        Assert.All(lines, l => Assert.Equal("sent", l.Status));
+        Assert.Equal(
+            [Day.AddHours(10), Day.AddHours(10).AddMinutes(10), Day.AddHours(10).AddMinutes(30), Day.AddHours(10).AddMinutes(40),
+             Day.AddDays(5).AddHours(10).AddMinutes(30), Day.AddDays(5).AddHours(10).AddMinutes(40)],
+            lines.Select(l => l.At).Order());
+    }
+
+    [Fact]
     public async Task A_search_at_half_past_ten_at_night_in_UTC_plus_7_goes_out_at_eight_the_next_morning()
     {
         var customer = new IncomingCustomer { CustomerId = "c1", Attributes = new JsonObject { ["timeZone"] = "Asia/Bangkok" } };

@@ -12,6 +12,36 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Campaigns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Group = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    PeriodDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: true),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CouponPool = table.Column<string>(type: "TEXT", nullable: true),
+                    StartAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reach = table.Column<int>(type: "INTEGER", nullable: true),
+                    FlowId = table.Column<string>(type: "TEXT", nullable: true),
+                    CannotDeliverReason = table.Column<string>(type: "TEXT", nullable: true),
+                    CannotDeliverDetail = table.Column<string>(type: "TEXT", nullable: true),
+                    DuplicatedFrom = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Campaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CouponIssues",
                 columns: table => new
                 {
@@ -247,6 +277,16 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Campaigns_FlowId",
+                table: "Campaigns",
+                column: "FlowId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Campaigns_Status_StartAt",
+                table: "Campaigns",
+                columns: new[] { "Status", "StartAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CouponIssues_Code",
                 table: "CouponIssues",
                 column: "Code");
@@ -340,6 +380,9 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Campaigns");
+
             migrationBuilder.DropTable(
                 name: "CouponIssues");
 
