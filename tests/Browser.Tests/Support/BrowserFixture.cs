@@ -38,6 +38,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string ScreenshotsDirectory => Path.Combine(ArtifactsDirectory, "screenshots");
 
+    public string HostLogPath => Path.Combine(ArtifactsDirectory, "host.log");
+
     /// <summary>The Host's flow files: a copy of the repository's <c>workflows/</c> that tests may change.</summary>
     public string WorkflowsDirectory => Path.Combine(scratch, "workflows");
 
@@ -64,7 +66,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             DataDirectory: Path.Combine(scratch, "data"),
             WorkflowsDirectory,
             AdminPassword,
-            LogPath: Path.Combine(ArtifactsDirectory, "host.log")));
+            LogPath: HostLogPath));
 
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -37,6 +37,8 @@ public abstract class BrowserTest(BrowserFixture app, ITestOutputHelper output) 
 
     public Task InitializeAsync()
     {
+        if (app.Host.StoppedUnexpectedly is { } why)
+            throw new InvalidOperationException($"No Host to test against: {why}. Its log: {app.HostLogPath}");
         hostLogMark = app.Host.LogMark;
         return Task.CompletedTask;
     }
@@ -49,6 +51,8 @@ public abstract class BrowserTest(BrowserFixture app, ITestOutputHelper output) 
             await context.DisposeAsync();
         }
 
+        if (app.Host.StoppedUnexpectedly is { } why)
+            output.WriteLine($"During this test {why}.");
         if (ScriptErrors.All.Count > 0)
             output.WriteLine($"Script errors:{Environment.NewLine}{string.Join(Environment.NewLine, ScriptErrors.All)}");
         var log = app.Host.LogSince(hostLogMark);

@@ -23,6 +23,8 @@ internal sealed partial class HostProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool logClosed;
     private bool started;
+    private bool shutdownLogged;
+    private int processId;
 
     private HostProcess(Process process, StreamWriter logFile)
     {
@@ -32,6 +34,26 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     /// <summary>Where the Host listens; known once <see cref="StartAsync"/> has returned.</summary>
     public Uri BaseAddress => listening.Task.IsCompletedSuccessfully ? listening.Task.Result : throw new InvalidOperationException("The Host is not listening yet.");
+
+    /// <summary>
+    /// Why the Host no longer serves, or null while it does. Only <see cref="DisposeAsync"/> stops it
+    /// (by SIGKILL, which it cannot log), so anything this reports came from outside the tests.
+    /// </summary>
+    public string? StoppedUnexpectedly
+    {
+        get
+        {
+            lock (gate)
+            {
+                if (logClosed)
+                    return null;
+                var signalled = shutdownLogged ? ": a process outside these tests sent it SIGTERM or SIGINT" : "";
+                if (process.HasExited)
+                    return $"the Host (process {processId}) exited with code {process.ExitCode}{signalled}";
+                return shutdownLogged ? $"the Host (process {processId}) is shutting down{signalled}" : null;
+            }
+        }
+    }
 
     /// <summary>How many log lines there are so far: pass it to <see cref="LogSince"/> later.</summary>
     public int LogMark
@@ -60,6 +82,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         try
         {
             host.started = process.Start();
+            host.processId = process.Id;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             await host.WaitUntilHealthyAsync(cancellationToken);
@@ -181,6 +204,8 @@ internal sealed partial class HostProcess : IAsyncDisposable
             listening.TrySetResult(new Uri(match.Value));
         lock (gate)
         {
+            // ASP.NET Core's console lifetime logs this when the process receives SIGTERM or SIGINT.
+            shutdownLogged |= line.Contains("Application is shutting down", StringComparison.Ordinal);
             lines.Add(line);
             // The last lines of a killed process may arrive after the file is closed.
             if (!logClosed)
