@@ -19,6 +19,7 @@ public static class DesignerSetup
         services.AddScoped<FlowDesk>();
         services.AddScoped<CustomerDesk>();
         services.AddScoped<SettingsDesk>();
+        services.AddScoped<CampaignDesk>();
         return services;
     }
 

@@ -29,7 +29,8 @@ public sealed class FlowDesk(IDbContextFactory<FlowDbContext> databases, FlowCat
     public async Task<IReadOnlyList<FlowRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var flows = await db.Flows.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        // Campaign flows belong to their campaigns (the campaigns page); this list is what marketers draw.
+        var flows = await db.Flows.AsNoTracking().Where(f => f.Source != FlowSource.Campaign).OrderBy(f => f.Name).ToListAsync(cancellationToken);
         var published = await db.FlowVersions.AsNoTracking()
             .Join(db.Flows, v => new { v.FlowId, Version = (int?)v.Version }, f => new { FlowId = f.Id, Version = f.PublishedVersion }, (v, f) => new { v.FlowId, v.Json })
             .ToDictionaryAsync(v => v.FlowId, v => v.Json, cancellationToken);
