@@ -64,7 +64,7 @@ function portsOf(node) {
   return items;
 }
 
-function cellOf(node) {
+function cellOf(node, counts) {
   return {
     id: node.id,
     shape: 'flow-node',
@@ -78,7 +78,7 @@ function cellOf(node) {
       kind: { text: node.kind },
       // .NET shortens titles: measuring text to wrap it costs more than drawing a 200-step flow.
       title: { text: node.title },
-      counts: { text: node.counts || '' },
+      counts: { text: (counts && counts.get(node.id)) || '' },
     },
     data: { type: node.type },
   };
@@ -249,11 +249,11 @@ function autoLayout(state) {
 }
 
 const operations = {
-  'add-node': (state, op) => state.graph.addNode(cellOf(op.node)),
+  'add-node': (state, op) => state.graph.addNode(cellOf(op.node, state.counts)),
   'update-node': (state, op) => {
     const cell = state.graph.getCellById(op.node.id);
-    if (!cell) return state.graph.addNode(cellOf(op.node));
-    const next = cellOf(op.node);
+    if (!cell) return state.graph.addNode(cellOf(op.node, state.counts));
+    const next = cellOf(op.node, state.counts);
     cell.setPosition(op.node.x, op.node.y, { silent: false });
     cell.setAttrs(next.attrs);
     const wanted = next.ports.items.map(p => p.id).join('|');
@@ -266,10 +266,15 @@ const operations = {
   'add-edge': (state, op) => state.graph.addEdge(edgeOf(op.edge)),
   'remove-edge': (state, op) => state.graph.removeCell(op.id),
   'select': (state, op) => select(state, op.id),
+  // Counts change often and are only text: written straight into each node's counts element (an X6
+  // attribute update re-renders the whole node), and kept for nodes drawn later.
   'counts': (state, op) => {
     for (const [id, text] of Object.entries(op.counts)) {
-      const cell = state.graph.getCellById(id);
-      if (cell) cell.attr('counts/text', text);
+      if (state.counts.get(id) === text) continue;
+      state.counts.set(id, text);
+      const view = state.graph.findViewByCell(id);
+      const element = view && view.findOne('counts');
+      if (element) element.textContent = text;
     }
   },
   'highlight': (state, op) => {
@@ -286,7 +291,7 @@ const operations = {
 
 /** Creates the canvas in element; returns the handle the other calls take. */
 export function init(element, dotnet, options) {
-  const state = { element, dotnet, queue: [], flushTimer: 0, selected: null, readOnly: !!options?.readOnly, disposed: false };
+  const state = { element, dotnet, queue: [], flushTimer: 0, selected: null, readOnly: !!options?.readOnly, disposed: false, counts: new Map() };
   state.graph = createGraph(state, element, options?.minimap ? document.getElementById(options.minimap) : null);
   wire(state);
   const handle = nextHandle++;
@@ -301,7 +306,7 @@ export function load(handle, model) {
   const started = performance.now();
   state.readOnly = !!model.readOnly;
   state.selected = null;
-  state.graph.fromJSON({ cells: [...model.nodes.map(cellOf), ...model.edges.map(edgeOf)] });
+  state.graph.fromJSON({ cells: [...model.nodes.map(n => cellOf(n, state.counts)), ...model.edges.map(edgeOf)] });
   if (model.fit) state.graph.zoomToFit({ padding: 30, maxScale: 1 });
   // Read by the designer's speed harness (tests/DesignerSpeed).
   performance.measure('flow-canvas load', { start: started, end: performance.now() });
