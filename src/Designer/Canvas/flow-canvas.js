@@ -149,7 +149,12 @@ function addMinimap(state) {
     }
   });
   state.minimapObserver.observe(minimapElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-cell-id'] });
-  state.minimap = new MiniMap({ container: minimapElement, width: 200, height: 140, padding: 10 });
+  // Steps only, drawn a few at a time: at minimap scale edges are noise, and drawing them all at once
+  // would hold up the first click on a large flow.
+  state.minimap = new MiniMap({
+    container: minimapElement, width: 200, height: 140, padding: 10,
+    graphOptions: { async: true, createCellView: (cell) => (cell.isEdge() ? null : undefined) },
+  });
   graph.use(state.minimap);
 }
 
@@ -310,7 +315,8 @@ export function load(handle, model) {
   if (model.fit) state.graph.zoomToFit({ padding: 30, maxScale: 1 });
   // Read by the designer's speed harness (tests/DesignerSpeed).
   performance.measure('flow-canvas load', { start: started, end: performance.now() });
-  setTimeout(() => { if (!state.disposed) addMinimap(state); }, 200);
+  const later = window.requestIdleCallback || ((f) => setTimeout(f, 300));
+  later(() => { if (!state.disposed) addMinimap(state); }, { timeout: 3000 });
 }
 
 /** Applies a batch of changes computed by .NET (nodes and edges added, changed or removed; selection; counts; view commands). */
