@@ -35,7 +35,7 @@ Graph.registerNode('flow-node', {
     stripe: { width: 6, refHeight: '100%', rx: 3, ry: 3, fill: '#90a4ae' },
     kind: { refX: 16, refY: 14, fontSize: 11, fill: '#607d8b', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
     title: { refX: 16, refY: 34, fontSize: 13, fontWeight: 600, fill: '#263238', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
-    counts: { refX: 16, refY: 54, fontSize: 11, fill: '#37474f', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
+    counts: { class: 'node-counts', refX: 16, refY: 54, fontSize: 11, fill: '#37474f', textAnchor: 'start', textVerticalAnchor: 'middle', fontFamily: 'Roboto, sans-serif' },
   },
   ports: {
     groups: {
@@ -253,6 +253,20 @@ function autoLayout(state) {
   graph.zoomToFit({ padding: 30, maxScale: 1 });
 }
 
+// X6 hides an empty text element and centres lines with a tspan; a counts update does the same by hand.
+function writeCounts(element, text) {
+  element.textContent = '';
+  if (!text) {
+    element.setAttribute('display', 'none');
+    return;
+  }
+  element.removeAttribute('display');
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'tspan');
+  line.setAttribute('dy', '0.3em');
+  line.textContent = text;
+  element.appendChild(line);
+}
+
 const operations = {
   'add-node': (state, op) => state.graph.addNode(cellOf(op.node, state.counts)),
   'update-node': (state, op) => {
@@ -278,8 +292,8 @@ const operations = {
       if (state.counts.get(id) === text) continue;
       state.counts.set(id, text);
       const view = state.graph.findViewByCell(id);
-      const element = view && view.findOne('counts');
-      if (element) element.textContent = text;
+      const element = view && view.container.querySelector('.node-counts');
+      if (element) writeCounts(element, text);
     }
   },
   'highlight': (state, op) => {

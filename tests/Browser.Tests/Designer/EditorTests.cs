@@ -108,4 +108,22 @@ public sealed class EditorTests(BrowserFixture app, ITestOutputHelper output) : 
         Assert.Contains("\"version\":2", detail.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         AssertNoScriptErrors();
     }
+
+    [Fact]
+    public async Task Live_counts_appear_on_the_canvas_once_a_customer_enters()
+    {
+        var page = await NewAdminPageAsync();
+        await DesignerPages.OpenEditorAsync(page, "abandoned-cart", "wait");
+
+        var answer = await page.APIRequest.PostAsync("/api/events", new()
+        {
+            DataObject = new { eventId = $"browser-{Guid.NewGuid():N}", type = "cart.added", customerId = "browser-counts", occurredAt = DateTimeOffset.UtcNow, properties = new { value = 25 } },
+        });
+        Assert.True(answer.Ok, await answer.TextAsync());
+
+        // The engine ticks every second and the page asks for counts every five.
+        await Assertions.Expect(DesignerPages.Cell(page, "wait").Locator(".node-counts")).ToContainTextAsync("1 waiting", new() { Timeout = 15000 });
+        await Assertions.Expect(DesignerPages.Cell(page, "start").Locator(".node-counts")).ToContainTextAsync("entered");
+        AssertNoScriptErrors();
+    }
 }
