@@ -1,7 +1,7 @@
 // The flow canvas: draws what .NET sends and reports what the user does. .NET owns the flow model;
 // this module keeps no flow state of its own beyond X6's drawing, and every gesture goes back to
 // .NET in batches (one interop call per batch, never one per node or port).
-import { Graph, MiniMap, Snapline } from '@antv/x6';
+import { Graph, Snapline } from '@antv/x6';
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
 
 const NODE_WIDTH = 210;
@@ -137,25 +137,75 @@ function createGraph(state, element, minimapElement) {
   return graph;
 }
 
-// The minimap redraws every cell a second time; it comes once the canvas itself is drawn and clickable.
+// The minimap: one 2D canvas of coloured rectangles and the visible area, redrawn at most once a
+// frame. X6's own minimap draws every cell a second time as SVG, which on a 200-step flow held up
+// the first click by about 400 ms.
 function addMinimap(state) {
   const { graph, minimapElement } = state;
   if (!minimapElement || state.minimap) return;
-  // Its copies of the cells are renamed, so [data-cell-id] means exactly one element per cell: the canvas's own.
-  state.minimapObserver = new MutationObserver(() => {
-    for (const el of minimapElement.querySelectorAll('[data-cell-id]')) {
-      el.setAttribute('data-minimap-cell-id', el.getAttribute('data-cell-id'));
-      el.removeAttribute('data-cell-id');
+  const canvas = document.createElement('canvas');
+  const ratio = window.devicePixelRatio || 1;
+  const width = minimapElement.clientWidth || 200;
+  const height = minimapElement.clientHeight || 140;
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  canvas.style.width = width + 'px';
+  canvas.style.height = height + 'px';
+  minimapElement.appendChild(canvas);
+  const minimap = state.minimap = { canvas, frame: 0, scale: 1, origin: { x: 0, y: 0 } };
+
+  const draw = () => {
+    minimap.frame = 0;
+    const context = canvas.getContext('2d');
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    const nodes = graph.getNodes();
+    if (!nodes.length) return;
+    // Everything in the canvas's own (local) coordinates: the box around the steps and the visible area.
+    const view = state.element.getBoundingClientRect();
+    const topLeft = graph.clientToLocal(view.left, view.top);
+    const bottomRight = graph.clientToLocal(view.right, view.bottom);
+    let left = topLeft.x, top = topLeft.y, right = bottomRight.x, bottom = bottomRight.y;
+    for (const node of nodes) {
+      const { x, y } = node.getPosition();
+      left = Math.min(left, x); top = Math.min(top, y);
+      right = Math.max(right, x + NODE_WIDTH); bottom = Math.max(bottom, y + NODE_HEIGHT);
     }
+    const box = { x: left, y: top, width: right - left, height: bottom - top };
+    const padding = 8;
+    minimap.scale = Math.min((width - 2 * padding) / Math.max(box.width, 1), (height - 2 * padding) / Math.max(box.height, 1));
+    minimap.origin = { x: box.x - padding / minimap.scale, y: box.y - padding / minimap.scale };
+    const toMap = (x, y) => [(x - minimap.origin.x) * minimap.scale, (y - minimap.origin.y) * minimap.scale];
+    for (const node of nodes) {
+      const { x, y } = node.getPosition();
+      const [mx, my] = toMap(x, y);
+      context.fillStyle = COLORS[node.getData()?.type] || '#90a4ae';
+      context.fillRect(mx, my, Math.max(NODE_WIDTH * minimap.scale, 2), Math.max(NODE_HEIGHT * minimap.scale, 1.5));
+    }
+    const [vx, vy] = toMap(topLeft.x, topLeft.y);
+    context.strokeStyle = '#1e63d6';
+    context.lineWidth = 1.5;
+    context.strokeRect(vx, vy, (bottomRight.x - topLeft.x) * minimap.scale, (bottomRight.y - topLeft.y) * minimap.scale);
+  };
+  minimap.request = () => { if (!minimap.frame) minimap.frame = requestAnimationFrame(draw); };
+  for (const event of ['cell:added', 'cell:removed', 'node:change:position', 'scale', 'translate', 'resize', 'model:reseted']) {
+    graph.on(event, minimap.request);
+  }
+
+  // Pressing or dragging on the minimap centres the canvas there.
+  const centre = (e) => {
+    const rect = canvas.getBoundingClientRect();
+    graph.centerPoint((e.clientX - rect.left) / minimap.scale + minimap.origin.x, (e.clientY - rect.top) / minimap.scale + minimap.origin.y);
+  };
+  canvas.addEventListener('pointerdown', (e) => {
+    canvas.setPointerCapture(e.pointerId);
+    centre(e);
+    const move = (m) => centre(m);
+    const up = () => { canvas.removeEventListener('pointermove', move); canvas.removeEventListener('pointerup', up); };
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerup', up);
   });
-  state.minimapObserver.observe(minimapElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-cell-id'] });
-  // Steps only, drawn a few at a time: at minimap scale edges are noise, and drawing them all at once
-  // would hold up the first click on a large flow.
-  state.minimap = new MiniMap({
-    container: minimapElement, width: 200, height: 140, padding: 10,
-    graphOptions: { async: true, createCellView: (cell) => (cell.isEdge() ? null : undefined) },
-  });
-  graph.use(state.minimap);
+  minimap.request();
 }
 
 function report(state, gesture) {
@@ -220,19 +270,18 @@ function wire(state) {
   });
 }
 
+// Selection and a run's path are classes on the cells' elements (styled in designer.css): an X6
+// attribute change would redraw the cell, and on a large flow that is felt on every click.
+function mark(state, id, name, on) {
+  const cell = id && state.graph.getCellById(id);
+  const view = cell && state.graph.findViewByCell(cell);
+  if (view) view.container.classList.toggle(name, on);
+}
+
 function select(state, id) {
-  const { graph } = state;
-  if (state.selected && graph.hasCell(state.selected)) {
-    const previous = graph.getCellById(state.selected);
-    if (previous.isNode()) previous.attr('body/stroke', '#b0bec5').attr('body/strokeWidth', 1.5);
-    else previous.attr('line/stroke', '#78909c');
-  }
-  state.selected = id && graph.hasCell(id) ? id : null;
-  if (state.selected) {
-    const cell = graph.getCellById(state.selected);
-    if (cell.isNode()) cell.attr('body/stroke', '#1e88e5').attr('body/strokeWidth', 3);
-    else cell.attr('line/stroke', '#1e88e5');
-  }
+  mark(state, state.selected, 'selected', false);
+  state.selected = id && state.graph.hasCell(id) ? id : null;
+  mark(state, state.selected, 'selected', true);
 }
 
 function autoLayout(state) {
@@ -297,10 +346,7 @@ const operations = {
     }
   },
   'highlight': (state, op) => {
-    for (const id of op.ids || []) {
-      const cell = state.graph.getCellById(id);
-      if (cell && cell.isNode()) cell.attr('body/fill', '#e3f2fd');
-    }
+    for (const id of op.ids || []) mark(state, id, 'on-path', true);
   },
   'read-only': (state, op) => { state.readOnly = !!op.value; },
   'zoom': (state, op) => state.graph.zoom(op.by),
@@ -329,8 +375,7 @@ export function load(handle, model) {
   if (model.fit) state.graph.zoomToFit({ padding: 30, maxScale: 1 });
   // Read by the designer's speed harness (tests/DesignerSpeed).
   performance.measure('flow-canvas load', { start: started, end: performance.now() });
-  const later = window.requestIdleCallback || ((f) => setTimeout(f, 300));
-  later(() => { if (!state.disposed) addMinimap(state); }, { timeout: 3000 });
+  if (state.minimap) state.minimap.request(); else addMinimap(state);
 }
 
 /** Applies a batch of changes computed by .NET (nodes and edges added, changed or removed; selection; counts; view commands). */
@@ -353,7 +398,7 @@ export function dispose(handle) {
   state.element.removeEventListener('keydown', state.onKey);
   state.element.removeEventListener('dragover', state.onDragOver);
   state.element.removeEventListener('drop', state.onDrop);
-  state.minimapObserver?.disconnect();
+  if (state.minimap?.frame) cancelAnimationFrame(state.minimap.frame);
   state.graph.dispose();
   canvases.delete(handle);
 }

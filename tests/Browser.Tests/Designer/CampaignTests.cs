@@ -18,7 +18,7 @@ public sealed class CampaignTests(BrowserFixture app, ITestOutputHelper output) 
         await page.GetByRole(AriaRole.Radio, new() { Name = "At a set time" }).CheckAsync();
         await page.GetByTestId("campaign-start").FillAsync("2099-01-02 10:00");
         await page.GetByTestId("create-campaign").ClickAsync();
-        await Assertions.Expect(page.GetByText("40 characters").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("at most 40").First).ToBeVisibleAsync();
         Assert.EndsWith("/campaigns/new", page.Url, StringComparison.Ordinal);
 
         await page.GetByTestId("campaign-name").FillAsync("Browser test campaign");
