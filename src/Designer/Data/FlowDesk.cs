@@ -143,6 +143,12 @@ public sealed class FlowDesk(IDbContextFactory<FlowDbContext> databases, FlowCat
         return MessagePreview.Render(renderer, action, flow, customer, settings, Now);
     }
 
+    public async Task<AudienceCount> EstimateAudienceAsync(string expression, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await AudienceEstimate.CountAsync(db, expression, Now, cancellationToken: cancellationToken);
+    }
+
     private static bool SameFlow(string a, string b)
     {
         var left = TryRead(a);
