@@ -22,6 +22,12 @@ internal sealed class EngineSession
     private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
 
+    // Events, steps and outbox rows are only ever added by a batch, never changed by it: they are kept
+    // here rather than in EF's change tracker, which would snapshot and re-scan each of them.
+    private readonly List<EventRecord> newEvents = [];
+    private readonly List<StepRecord> newSteps = [];
+    private readonly List<MessageRecord> newMessages = [];
+
     public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
     {
         Db = db;
@@ -48,11 +54,10 @@ internal sealed class EngineSession
     /// <summary>This batch's unsaved sends when <see cref="Quota"/> was read; later ones add to its use.</summary>
     public int QuotaAddedAtRead { get; set; }
 
-    /// <summary>Writes everything the session changed (the only place changes are detected).</summary>
     /// <summary>Adds an outbox row; until the batch is written, guardrails count it from here.</summary>
     public void Add(MessageRecord message)
     {
-        Db.Messages.Add(message);
+        newMessages.Add(message);
         if (!unsavedMessages.TryGetValue(message.CustomerId, out var list))
             unsavedMessages[message.CustomerId] = list = [];
         list.Add(message);
@@ -65,15 +70,45 @@ internal sealed class EngineSession
     public IReadOnlyList<MessageRecord> UnsavedMessagesOf(string customerId) =>
         unsavedMessages.TryGetValue(customerId, out var list) ? list : [];
 
+    /// <summary>Outbox rows added by this session and not yet written, in the order they were added.</summary>
+    public IReadOnlyList<MessageRecord> UnsavedMessages => newMessages;
+
+    /// <summary>Adds a stored event: written with the batch, and counted by the customer's later expressions.</summary>
+    public void Add(EventRecord record)
+    {
+        newEvents.Add(record);
+        events[record.Key] = record;
+    }
+
+    /// <summary>Adds a line to a run's step log.</summary>
+    public void Add(StepRecord step) => newSteps.Add(step);
+
+    /// <summary>Writes everything the session added or changed (the only place changes are detected).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         unsavedMessages.Clear();
         UnsavedSends = 0;
         Db.ChangeTracker.DetectChanges();
-        await BulkWriter.WriteAddedAsync<EventRecord>(Db, cancellationToken);
-        await BulkWriter.WriteAddedAsync<StepRecord>(Db, cancellationToken);
-        await BulkWriter.WriteAddedAsync<MessageRecord>(Db, cancellationToken);
-        await Db.SaveChangesAsync(cancellationToken);
+        if (Db.Database.IsSqlite())
+        {
+            await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
+            await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);
+            await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
+            await BulkWriter.SaveAsync(Db, cancellationToken);
+        }
+        else
+        {
+            Db.Events.AddRange(newEvents);
+            Db.Steps.AddRange(newSteps);
+            Db.Messages.AddRange(newMessages);
+            await Db.SaveChangesAsync(cancellationToken);
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord).ToList())
+                entry.State = EntityState.Detached;
+        }
+
+        newEvents.Clear();
+        newSteps.Clear();
+        newMessages.Clear();
     }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
@@ -162,9 +197,7 @@ internal sealed class EngineSession
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
 
     public CustomerInput Input(CustomerRecord customer) =>
-        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
-
-    public void Remember(EventRecord record) => events[record.Key] = record;
+        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, newEvents, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
 
     /// <summary>Loads the events these runs point at, in one query.</summary>
     public async Task PreloadEventsAsync(IEnumerable<Guid?> keys, CancellationToken cancellationToken)
@@ -216,14 +249,12 @@ internal sealed class EngineSession
     public static string ToJson(JsonObject? properties) => properties?.ToJsonString() ?? "{}";
 
     /// <summary>Counts one customer's events in a window: those written before, plus those of this batch not yet written.</summary>
-    private sealed class StoredEventCounter(FlowDbContext db, string customerId, DateTimeOffset now) : IEventCounter
+    private sealed class StoredEventCounter(FlowDbContext db, IReadOnlyList<EventRecord> unsavedEvents, string customerId, DateTimeOffset now) : IEventCounter
     {
         public int Count(string type, Period window)
         {
             var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
-            var unsaved = db.ChangeTracker.Entries<EventRecord>()
-                .Count(e => e.State == EntityState.Added && e.Entity.CustomerId == customerId && e.Entity.Type == type
-                            && e.Entity.OccurredAt > from && e.Entity.OccurredAt <= now);
+            var unsaved = unsavedEvents.Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
             return unsaved + db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
         }
     }

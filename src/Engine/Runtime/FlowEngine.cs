@@ -32,6 +32,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     public TimeProvider Time => time;
 
+    /// <summary>Where batches read settings, pauses and the programs that may act.</summary>
+    public StoreControl Control { get; init; } = new();
+
     // ---- events -------------------------------------------------------------------------
 
     /// <summary>Validates, de-duplicates (by eventId), stores and reacts to a batch of events, in order.</summary>
@@ -49,9 +52,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         ArgumentNullException.ThrowIfNull(events);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
-        var programs = await EngineState.IsGloballyPausedAsync(db, cancellationToken) ? [] : await catalog.ActiveProgramsAsync(db, cancellationToken);
-        var held = programs.Count == 0 ? [] : await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
+        var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
         await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
@@ -67,7 +70,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
 
             outcomes.Add(await IngestOneAsync(session, batch, i, events[i], programs, held, cancellationToken));
-            if (replay is not null && Earliest(db) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
+            if (replay is not null && Earliest(session) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
                 limit = due;
         }
 
@@ -77,16 +80,16 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     }
 
     /// <summary>The earliest wake-up or message this batch has scheduled so far.</summary>
-    private static DateTimeOffset? Earliest(FlowDbContext db)
+    private static DateTimeOffset? Earliest(EngineSession session)
     {
         DateTimeOffset? earliest = null;
-        foreach (var run in db.Runs.Local)
+        foreach (var run in session.Db.Runs.Local)
         {
             if (run.Status == RunStatus.Waiting && run.WakeAt is { } wake && (earliest is null || wake < earliest))
                 earliest = wake;
         }
 
-        foreach (var message in db.Messages.Local)
+        foreach (var message in session.UnsavedMessages)
         {
             if (message.Status == MessageStatus.Pending && (earliest is null || message.DueAt < earliest))
                 earliest = message.DueAt;
@@ -118,8 +121,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             ReceivedAt = time.GetUtcNow(),
             PropertiesJson = EngineSession.ToJson(incoming.Properties),
         };
-        session.Db.Events.Add(record);
-        session.Remember(record);
+        session.Add(record);
 
         var customer = await session.CustomerAsync(customerId, cancellationToken);
         customer.IsAnonymous = incoming.CustomerId is null;
@@ -264,12 +266,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     private async Task<int> TickBatchAsync(int batchSize, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var due = await db.Runs
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
             .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
@@ -278,7 +280,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (due.Count == 0)
             return 0;
 
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), now);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now);
         await session.PreloadAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
@@ -304,9 +306,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         while (true)
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+            if (await Control.IsGloballyPausedAsync(db, cancellationToken))
                 return entered;
-            var program = (await catalog.ActiveProgramsAsync(db, cancellationToken)).FirstOrDefault(p => p.FlowId == flowId);
+            var program = (await Control.ActiveProgramsAsync(db, catalog, cancellationToken)).FirstOrDefault(p => p.FlowId == flowId);
             if (program?.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is not TriggerNode { On: TriggerKind.Schedule } trigger)
                 return entered;
 
@@ -318,7 +320,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 return entered;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+            var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
             await session.PreloadAsync(ids, cancellationToken);
             foreach (var id in ids)
             {
@@ -337,12 +339,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<int> SweepDatesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
         var entered = 0;
-        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
@@ -366,9 +368,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<DateTimeOffset?> NextDateMomentAsync(DateTimeOffset after, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var store = (await EngineState.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
+        var store = (await Control.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
         DateTimeOffset? next = null;
-        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
@@ -385,7 +387,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         return await db.Runs.Where(r => r.Status == RunStatus.Waiting && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
     }
 }

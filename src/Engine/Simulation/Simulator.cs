@@ -79,9 +79,13 @@ public static class Simulator
         try
         {
             var clock = new SimulationClock(start);
-            var databases = await FlowDbContextFactory.SqliteAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
+            await using var databases = await ExclusiveSqliteStore.CreateAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
             var parts = new EngineParts(databases, clock);
             await SetUpAsync(parts, request, start, cancellationToken);
+
+            // Nothing but the replay touches this store: its settings and flows stay as set up.
+            await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
+                await parts.Engine.Control.FreezeAsync(db, parts.Catalog, cancellationToken);
 
             var timers = new Timers(parts, request.Flows, start);
             var index = 0;
