@@ -34,6 +34,13 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await NextDueAsync(db, cancellationToken);
+    }
+
+    /// <summary>As <see cref="NextDueAsync(CancellationToken)"/>, on a context the caller holds.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(FlowDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         return await db.Messages.Where(m => m.Status == MessageStatus.Pending && !held.Contains(m.FlowId)).MinAsync(m => (DateTimeOffset?)m.DueAt, cancellationToken);
     }

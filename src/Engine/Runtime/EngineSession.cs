@@ -20,6 +20,8 @@ internal sealed class EngineSession
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
+    private readonly HashSet<(string Customer, string Order)> orders = [];
+    private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
 
     // Events, steps and outbox rows are only ever added by a batch, never changed by it: they are kept
@@ -129,9 +131,35 @@ internal sealed class EngineSession
         }
     }
 
+    /// <summary>Loads, in one query, the order ids already counted for these customers.</summary>
+    public async Task PreloadOrdersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        var missing = customerIds.Where(id => !ordersLoaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            var stored = await Db.CustomerOrders.AsNoTracking().Where(o => chunk.Contains(o.CustomerId)).Select(o => new { o.CustomerId, o.OrderId }).ToListAsync(cancellationToken);
+            foreach (var order in stored)
+                orders.Add((order.CustomerId, order.OrderId));
+            ordersLoaded.UnionWith(chunk);
+        }
+    }
+
+    /// <summary>Counts an order once: true (and written with the batch) when the customer's order was not counted before.</summary>
+    public async Task<bool> AddOrderAsync(string customerId, string orderId, CancellationToken cancellationToken)
+    {
+        if (!ordersLoaded.Contains(customerId))
+            await PreloadOrdersAsync([customerId], cancellationToken);
+        if (!orders.Add((customerId, orderId)))
+            return false;
+        Db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = orderId });
+        return true;
+    }
+
     /// <summary>Forgets everything loaded (after the change tracker was cleared).</summary>
     public void Reset()
     {
+        orders.Clear();
+        ordersLoaded.Clear();
         customers.Clear();
         preloaded.Clear();
         events.Clear();

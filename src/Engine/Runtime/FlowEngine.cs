@@ -57,6 +57,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
         await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
+        await session.PreloadOrdersAsync(events.Where(e => e.Type == EventTypes.OrderPlaced && e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
         var limit = replay?.StopAfter;
@@ -145,9 +146,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (record.Type == EventTypes.OrderPlaced)
         {
             var orderId = CustomerProfile.Text(properties, "orderId") ?? record.EventId ?? record.Key.ToString();
-            newOrder = await db.CustomerOrders.FindAsync([customer.Id, orderId], cancellationToken) is null;
-            if (newOrder)
-                db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customer.Id, OrderId = orderId });
+            newOrder = await session.AddOrderAsync(customer.Id, orderId, cancellationToken);
         }
 
         if (record.Type is EventTypes.SignedUp or EventTypes.Identify)
@@ -312,17 +311,18 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             if (program?.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is not TriggerNode { On: TriggerKind.Schedule } trigger)
                 return entered;
 
-            var ids = await db.Customers.AsNoTracking()
-                .Where(c => !c.IsAnonymous && (after == null || c.Id.CompareTo(after) > 0))
-                .OrderBy(c => c.Id).Select(c => c.Id).Take(batchSize)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0)
-                return entered;
-
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
-            await session.PreloadAsync(ids, cancellationToken);
-            foreach (var id in ids)
+            var customers = await db.Customers.AsNoTracking()
+                .Where(c => !c.IsAnonymous && (after == null || c.Id.CompareTo(after) > 0))
+                .OrderBy(c => c.Id).Take(batchSize)
+                .ToListAsync(cancellationToken);
+            if (customers.Count == 0)
+                return entered;
+
+            var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
+            await session.PreloadAsync(audience, cancellationToken);
+            foreach (var id in audience)
             {
                 var before = db.Runs.Local.Count;
                 await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
@@ -331,7 +331,26 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
             await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            after = ids[^1];
+            after = customers[^1].Id;
+        }
+    }
+
+    /// <summary>
+    /// The audience test on a profile read without tracking: most customers stay out of a daily
+    /// audience, and tracking and preloading every customer every day cost far more than the test.
+    /// Those who pass (or whose test fails, which <see cref="TryEnterAsync"/> then records) go on.
+    /// </summary>
+    private static bool MayBeInAudience(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer)
+    {
+        if (trigger.Audience is not { } audience)
+            return true;
+        try
+        {
+            return program.Test(audience, new ExpressionScope(session.Input(customer), EventInput.None, RunInput.None));
+        }
+        catch (ExpressionFailedException)
+        {
+            return true;
         }
     }
 
@@ -387,6 +406,13 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await NextWakeAsync(db, cancellationToken);
+    }
+
+    /// <summary>As <see cref="NextWakeAsync(CancellationToken)"/>, on a context the caller holds.</summary>
+    public async Task<DateTimeOffset?> NextWakeAsync(FlowDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         return await db.Runs.Where(r => r.Status == RunStatus.Waiting && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
     }

@@ -195,8 +195,12 @@ public static class Simulator
 
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
         {
-            nextWake = await parts.Engine.NextWakeAsync(cancellationToken);
-            nextMessage = await parts.Dispatcher.NextDueAsync(cancellationToken);
+            await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
+            {
+                nextWake = await parts.Engine.NextWakeAsync(db, cancellationToken);
+                nextMessage = await parts.Dispatcher.NextDueAsync(db, cancellationToken);
+            }
+
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
             if (usesRfm)
                 nextRfm ??= new DateTimeOffset(origin.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ReEngage.Flows.Engine.Storage;
 
@@ -90,8 +91,8 @@ internal static class BulkWriter
     private static async Task ExecuteAsync(Statement statement, DbTransaction? transaction, object entity, bool expectOneRow, CancellationToken cancellationToken)
     {
         statement.Command.Transaction = transaction;
-        for (var i = 0; i < statement.Columns.Count; i++)
-            statement.Parameters[i].Value = Stored(statement.Columns[i], statement.Columns[i].GetGetter().GetClrValue(entity));
+        for (var i = 0; i < statement.Values.Count; i++)
+            statement.Parameters[i].Value = statement.Values[i].Read(entity);
         var rows = await statement.Command.ExecuteNonQueryAsync(cancellationToken);
 
         // EF's own check: an update or removal that found no row means the batch worked on a stale view.
@@ -148,7 +149,7 @@ internal static class BulkWriter
             parameters.Add(parameter);
         }
 
-        return statements[shape] = new Statement(type.GetTableName()!, command, columns, parameters);
+        return statements[shape] = new Statement(type.GetTableName()!, command, [.. columns.Select(c => new StoredValue(c))], parameters);
     }
 
     private static bool HasGeneratedKey(IEntityType type) => type.FindPrimaryKey()!.Properties.Any(p => p.ValueGenerated != ValueGenerated.Never);
@@ -157,19 +158,27 @@ internal static class BulkWriter
 
     private static string Column(IProperty property) => $"\"{property.GetColumnName()}\"";
 
-    private static object Stored(IProperty property, object? value)
-    {
-        if (value is null)
-            return DBNull.Value;
-        if (property.GetTypeMapping().Converter is { } converter)
-            return converter.ConvertToProvider(value) ?? DBNull.Value;
-        return value switch
-        {
-            Guid guid => guid.ToString().ToUpperInvariant(),
-            bool flag => flag ? 1L : 0L,
-            _ => value,
-        };
-    }
+    private sealed record Statement(string Table, DbCommand Command, IReadOnlyList<StoredValue> Values, IReadOnlyList<DbParameter> Parameters);
 
-    private sealed record Statement(string Table, DbCommand Command, IReadOnlyList<IProperty> Columns, IReadOnlyList<DbParameter> Parameters);
+    /// <summary>One column's value as the database stores it; getter and converter looked up once per statement.</summary>
+    private sealed class StoredValue(IProperty property)
+    {
+        private readonly IClrPropertyGetter getter = property.GetGetter();
+        private readonly ValueConverter? converter = property.GetTypeMapping().Converter;
+
+        public object Read(object entity)
+        {
+            var value = getter.GetClrValue(entity);
+            if (value is null)
+                return DBNull.Value;
+            if (converter is not null)
+                return converter.ConvertToProvider(value) ?? DBNull.Value;
+            return value switch
+            {
+                Guid guid => guid.ToString().ToUpperInvariant(),
+                bool flag => flag ? 1L : 0L,
+                _ => value,
+            };
+        }
+    }
 }
