@@ -131,6 +131,21 @@ internal sealed class EngineSession
         }
     }
 
+    /// <summary>
+    /// Loads only the profiles of these customers, for a batch that enters no one and reacts to no
+    /// event (a tick): their entries and open runs are still read on first use, as for any customer
+    /// not preloaded.
+    /// </summary>
+    public async Task PreloadProfilesAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        var missing = customerIds.Where(id => !customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
+                customers[customer.Id] = customer;
+        }
+    }
+
     /// <summary>Loads, in one query, the order ids already counted for these customers.</summary>
     public async Task PreloadOrdersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {

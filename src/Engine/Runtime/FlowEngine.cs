@@ -280,7 +280,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             return 0;
 
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now);
-        await session.PreloadAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
+        await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
         {
