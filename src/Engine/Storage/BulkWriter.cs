@@ -111,12 +111,24 @@ internal static class BulkWriter
     private static Statement? Update(EntityEntry entry, Dictionary<string, Statement> statements, DbConnection connection)
     {
         var type = entry.Metadata;
-        var changed = type.GetProperties().Where(p => !p.IsPrimaryKey() && entry.Property(p).IsModified).ToList();
-        if (changed.Count == 0)
-            return null;
-        var keys = type.FindPrimaryKey()!.Properties;
-        return Prepared(statements, type, $"update {type.Name} {string.Join(",", changed.Select(p => p.Name))}", connection, () =>
+
+        // The changed columns as bits: the statement for that set is looked up without building a list per row.
+        var properties = type.GetProperties().ToList();
+        if (properties.Count > 64)
+            throw new InvalidOperationException($"{type.Name} has more than 64 columns; the bulk writer's update shapes hold at most 64.");
+        var changedBits = 0UL;
+        for (var i = 0; i < properties.Count; i++)
         {
+            if (!properties[i].IsPrimaryKey() && entry.Property(properties[i]).IsModified)
+                changedBits |= 1UL << i;
+        }
+
+        if (changedBits == 0)
+            return null;
+        return Prepared(statements, type, $"update {type.Name} {changedBits}", connection, () =>
+        {
+            var changed = properties.Where((_, i) => (changedBits & (1UL << i)) != 0).ToList();
+            var keys = type.FindPrimaryKey()!.Properties;
             var sets = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = @p{i}"));
             var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{changed.Count + i}"));
             return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. changed, .. keys]);
