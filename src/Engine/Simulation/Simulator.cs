@@ -114,7 +114,7 @@ public static class Simulator
                 var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until), cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
-                size = Math.Clamp(outcomes.Count * 2, 8, EventBatch);
+                size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
                 clock.MoveTo(batch[outcomes.Count - 1].OccurredAt!.Value);
                 progress?.Report(events.Count == 0 ? 1 : (double)index / events.Count);
             }
