@@ -53,6 +53,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
 
         var now = time.GetUtcNow();
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var due = await db.Messages
             .Where(m => m.Status == MessageStatus.Pending && m.DueAt <= now && !held.Contains(m.FlowId))
             .OrderBy(m => m.DueAt).ThenBy(m => m.Id)
@@ -109,8 +110,11 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
             }
 
             // One commit per message: a crash repeats at most the delivery in flight, which the
-            // adapter's idempotency key lets the gateway recognise.
-            await BulkWriter.SaveChangesAsync(db, cancellationToken);
+            // adapter's idempotency key lets the gateway recognise. Only this message changed, so
+            // only it is compared with its snapshot: comparing the whole batch before each commit
+            // made a batch quadratic.
+            db.Entry(message).DetectChanges();
+            await BulkWriter.SaveDetectedAsync(db, cancellationToken);
         }
 
         await BulkWriter.SaveChangesAsync(db, cancellationToken);

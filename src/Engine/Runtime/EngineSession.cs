@@ -91,7 +91,7 @@ internal sealed class EngineSession
         unsavedMessages.Clear();
         UnsavedSends = 0;
         Db.ChangeTracker.DetectChanges();
-        if (Db.Database.IsSqlite())
+        if (BulkWriter.Supports(Db))
         {
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);

@@ -21,10 +21,24 @@ internal static class BulkWriter
     // many small batches (a simulation's) prepares each shape once.
     private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, Statement>> Cache = new();
 
+    /// <summary>Whether this context's changes can go through the writer (its provider is SQLite).</summary>
+    public static bool Supports(DbContext db)
+    {
+        // The connection's type, not Database.IsSqlite(): that compares provider names read by
+        // reflection on every call, which showed up in batches of one row.
+        return db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection;
+    }
+
     /// <summary>Like <see cref="DbContext.SaveChangesAsync(CancellationToken)"/>, through the prepared statements where the provider has them.</summary>
     public static async Task SaveChangesAsync(DbContext db, CancellationToken cancellationToken)
     {
         db.ChangeTracker.DetectChanges();
+        await SaveDetectedAsync(db, cancellationToken);
+    }
+
+    /// <summary>Writes the changes already detected (with change detection off, the caller detects them where it knows they are).</summary>
+    public static async Task SaveDetectedAsync(DbContext db, CancellationToken cancellationToken)
+    {
         if (!await SaveAsync(db, cancellationToken))
             await db.SaveChangesAsync(cancellationToken);
     }
@@ -35,7 +49,7 @@ internal static class BulkWriter
     /// </summary>
     public static async Task<bool> SaveAsync(DbContext db, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsSqlite())
+        if (!Supports(db))
             return false;
 
         var pending = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
