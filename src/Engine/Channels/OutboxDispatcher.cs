@@ -15,6 +15,9 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
 {
     public const int MaxAttempts = 5;
 
+    /// <summary>Where batches read settings and pauses; the engine's, when both run over one store.</summary>
+    public StoreControl Control { get; init; } = new();
+
     public async Task<int> DispatchAsync(int batchSize = 200, CancellationToken cancellationToken = default)
     {
         var done = 0;
@@ -31,18 +34,26 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        return await NextDueAsync(db, cancellationToken);
+    }
+
+    /// <summary>As <see cref="NextDueAsync(CancellationToken)"/>, on a context the caller holds.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(FlowDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         return await db.Messages.Where(m => m.Status == MessageStatus.Pending && !held.Contains(m.FlowId)).MinAsync(m => (DateTimeOffset?)m.DueAt, cancellationToken);
     }
 
     private async Task<int> DispatchBatchAsync(int batchSize, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
 
         var now = time.GetUtcNow();
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var due = await db.Messages
             .Where(m => m.Status == MessageStatus.Pending && m.DueAt <= now && !held.Contains(m.FlowId))
             .OrderBy(m => m.DueAt).ThenBy(m => m.Id)
@@ -51,7 +62,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
         if (due.Count == 0)
             return 0;
 
-        var settings = await EngineState.SettingsAsync(db, cancellationToken);
+        var settings = await Control.SettingsAsync(db, cancellationToken);
         var lateWindow = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
         var customerIds = due.Select(m => m.CustomerId).Distinct().ToList();
         var contacts = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
@@ -99,11 +110,14 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
             }
 
             // One commit per message: a crash repeats at most the delivery in flight, which the
-            // adapter's idempotency key lets the gateway recognise.
-            await db.SaveChangesAsync(cancellationToken);
+            // adapter's idempotency key lets the gateway recognise. Only this message changed, so
+            // only it is compared with its snapshot: comparing the whole batch before each commit
+            // made a batch quadratic.
+            db.Entry(message).DetectChanges();
+            await BulkWriter.SaveDetectedAsync(db, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await BulkWriter.SaveChangesAsync(db, cancellationToken);
         return due.Count;
     }
 

@@ -16,7 +16,7 @@ public sealed class EngineParts
         Catalog = new FlowCatalog(FlowValidator.Default);
         Renderer = new MessageRenderer();
         Engine = new FlowEngine(databases, Catalog, Renderer, time);
-        Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time);
+        Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time) { Control = Engine.Control };
         Campaigns = new Campaigns.CampaignRunner(databases, Catalog, Engine, time);
     }
 

@@ -20,7 +20,15 @@ internal sealed class EngineSession
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
+    private readonly HashSet<(string Customer, string Order)> orders = [];
+    private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
+
+    // Events, steps and outbox rows are only ever added by a batch, never changed by it: they are kept
+    // here rather than in EF's change tracker, which would snapshot and re-scan each of them.
+    private readonly List<EventRecord> newEvents = [];
+    private readonly List<StepRecord> newSteps = [];
+    private readonly List<MessageRecord> newMessages = [];
 
     public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
     {
@@ -48,11 +56,10 @@ internal sealed class EngineSession
     /// <summary>This batch's unsaved sends when <see cref="Quota"/> was read; later ones add to its use.</summary>
     public int QuotaAddedAtRead { get; set; }
 
-    /// <summary>Writes everything the session changed (the only place changes are detected).</summary>
     /// <summary>Adds an outbox row; until the batch is written, guardrails count it from here.</summary>
     public void Add(MessageRecord message)
     {
-        Db.Messages.Add(message);
+        newMessages.Add(message);
         if (!unsavedMessages.TryGetValue(message.CustomerId, out var list))
             unsavedMessages[message.CustomerId] = list = [];
         list.Add(message);
@@ -65,15 +72,45 @@ internal sealed class EngineSession
     public IReadOnlyList<MessageRecord> UnsavedMessagesOf(string customerId) =>
         unsavedMessages.TryGetValue(customerId, out var list) ? list : [];
 
+    /// <summary>Outbox rows added by this session and not yet written, in the order they were added.</summary>
+    public IReadOnlyList<MessageRecord> UnsavedMessages => newMessages;
+
+    /// <summary>Adds a stored event: written with the batch, and counted by the customer's later expressions.</summary>
+    public void Add(EventRecord record)
+    {
+        newEvents.Add(record);
+        events[record.Key] = record;
+    }
+
+    /// <summary>Adds a line to a run's step log.</summary>
+    public void Add(StepRecord step) => newSteps.Add(step);
+
+    /// <summary>Writes everything the session added or changed (the only place changes are detected).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         unsavedMessages.Clear();
         UnsavedSends = 0;
         Db.ChangeTracker.DetectChanges();
-        await BulkWriter.WriteAddedAsync<EventRecord>(Db, cancellationToken);
-        await BulkWriter.WriteAddedAsync<StepRecord>(Db, cancellationToken);
-        await BulkWriter.WriteAddedAsync<MessageRecord>(Db, cancellationToken);
-        await Db.SaveChangesAsync(cancellationToken);
+        if (BulkWriter.Supports(Db))
+        {
+            await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
+            await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);
+            await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
+            await BulkWriter.SaveAsync(Db, cancellationToken);
+        }
+        else
+        {
+            Db.Events.AddRange(newEvents);
+            Db.Steps.AddRange(newSteps);
+            Db.Messages.AddRange(newMessages);
+            await Db.SaveChangesAsync(cancellationToken);
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord).ToList())
+                entry.State = EntityState.Detached;
+        }
+
+        newEvents.Clear();
+        newSteps.Clear();
+        newMessages.Clear();
     }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
@@ -94,9 +131,50 @@ internal sealed class EngineSession
         }
     }
 
+    /// <summary>
+    /// Loads only the profiles of these customers, for a batch that enters no one and reacts to no
+    /// event (a tick): their entries and open runs are still read on first use, as for any customer
+    /// not preloaded.
+    /// </summary>
+    public async Task PreloadProfilesAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        var missing = customerIds.Where(id => !customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
+                customers[customer.Id] = customer;
+        }
+    }
+
+    /// <summary>Loads, in one query, the order ids already counted for these customers.</summary>
+    public async Task PreloadOrdersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        var missing = customerIds.Where(id => !ordersLoaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            var stored = await Db.CustomerOrders.AsNoTracking().Where(o => chunk.Contains(o.CustomerId)).Select(o => new { o.CustomerId, o.OrderId }).ToListAsync(cancellationToken);
+            foreach (var order in stored)
+                orders.Add((order.CustomerId, order.OrderId));
+            ordersLoaded.UnionWith(chunk);
+        }
+    }
+
+    /// <summary>Counts an order once: true (and written with the batch) when the customer's order was not counted before.</summary>
+    public async Task<bool> AddOrderAsync(string customerId, string orderId, CancellationToken cancellationToken)
+    {
+        if (!ordersLoaded.Contains(customerId))
+            await PreloadOrdersAsync([customerId], cancellationToken);
+        if (!orders.Add((customerId, orderId)))
+            return false;
+        Db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = orderId });
+        return true;
+    }
+
     /// <summary>Forgets everything loaded (after the change tracker was cleared).</summary>
     public void Reset()
     {
+        orders.Clear();
+        ordersLoaded.Clear();
         customers.Clear();
         preloaded.Clear();
         events.Clear();
@@ -162,9 +240,7 @@ internal sealed class EngineSession
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
 
     public CustomerInput Input(CustomerRecord customer) =>
-        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
-
-    public void Remember(EventRecord record) => events[record.Key] = record;
+        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, newEvents, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
 
     /// <summary>Loads the events these runs point at, in one query.</summary>
     public async Task PreloadEventsAsync(IEnumerable<Guid?> keys, CancellationToken cancellationToken)
@@ -216,14 +292,12 @@ internal sealed class EngineSession
     public static string ToJson(JsonObject? properties) => properties?.ToJsonString() ?? "{}";
 
     /// <summary>Counts one customer's events in a window: those written before, plus those of this batch not yet written.</summary>
-    private sealed class StoredEventCounter(FlowDbContext db, string customerId, DateTimeOffset now) : IEventCounter
+    private sealed class StoredEventCounter(FlowDbContext db, IReadOnlyList<EventRecord> unsavedEvents, string customerId, DateTimeOffset now) : IEventCounter
     {
         public int Count(string type, Period window)
         {
             var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
-            var unsaved = db.ChangeTracker.Entries<EventRecord>()
-                .Count(e => e.State == EntityState.Added && e.Entity.CustomerId == customerId && e.Entity.Type == type
-                            && e.Entity.OccurredAt > from && e.Entity.OccurredAt <= now);
+            var unsaved = unsavedEvents.Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
             return unsaved + db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
         }
     }

@@ -32,6 +32,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     public TimeProvider Time => time;
 
+    /// <summary>Where batches read settings, pauses and the programs that may act.</summary>
+    public StoreControl Control { get; init; } = new();
+
     // ---- events -------------------------------------------------------------------------
 
     /// <summary>Validates, de-duplicates (by eventId), stores and reacts to a batch of events, in order.</summary>
@@ -49,11 +52,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         ArgumentNullException.ThrowIfNull(events);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
-        var programs = await EngineState.IsGloballyPausedAsync(db, cancellationToken) ? [] : await catalog.ActiveProgramsAsync(db, cancellationToken);
-        var held = programs.Count == 0 ? [] : await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
+        var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
         await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
+        await session.PreloadOrdersAsync(events.Where(e => e.Type == EventTypes.OrderPlaced && e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
         var limit = replay?.StopAfter;
@@ -67,7 +71,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
 
             outcomes.Add(await IngestOneAsync(session, batch, i, events[i], programs, held, cancellationToken));
-            if (replay is not null && Earliest(db) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
+            if (replay is not null && Earliest(session) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
                 limit = due;
         }
 
@@ -77,16 +81,16 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     }
 
     /// <summary>The earliest wake-up or message this batch has scheduled so far.</summary>
-    private static DateTimeOffset? Earliest(FlowDbContext db)
+    private static DateTimeOffset? Earliest(EngineSession session)
     {
         DateTimeOffset? earliest = null;
-        foreach (var run in db.Runs.Local)
+        foreach (var run in session.Db.Runs.Local)
         {
             if (run.Status == RunStatus.Waiting && run.WakeAt is { } wake && (earliest is null || wake < earliest))
                 earliest = wake;
         }
 
-        foreach (var message in db.Messages.Local)
+        foreach (var message in session.UnsavedMessages)
         {
             if (message.Status == MessageStatus.Pending && (earliest is null || message.DueAt < earliest))
                 earliest = message.DueAt;
@@ -118,8 +122,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             ReceivedAt = time.GetUtcNow(),
             PropertiesJson = EngineSession.ToJson(incoming.Properties),
         };
-        session.Db.Events.Add(record);
-        session.Remember(record);
+        session.Add(record);
 
         var customer = await session.CustomerAsync(customerId, cancellationToken);
         customer.IsAnonymous = incoming.CustomerId is null;
@@ -143,9 +146,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (record.Type == EventTypes.OrderPlaced)
         {
             var orderId = CustomerProfile.Text(properties, "orderId") ?? record.EventId ?? record.Key.ToString();
-            newOrder = await db.CustomerOrders.FindAsync([customer.Id, orderId], cancellationToken) is null;
-            if (newOrder)
-                db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customer.Id, OrderId = orderId });
+            newOrder = await session.AddOrderAsync(customer.Id, orderId, cancellationToken);
         }
 
         if (record.Type is EventTypes.SignedUp or EventTypes.Identify)
@@ -270,12 +271,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     private async Task<int> TickBatchAsync(int batchSize, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var due = await db.Runs
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
             .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
@@ -284,8 +285,8 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (due.Count == 0)
             return 0;
 
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), now);
-        await session.PreloadAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now);
+        await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
         {
@@ -324,12 +325,13 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         while (true)
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+            if (await Control.IsGloballyPausedAsync(db, cancellationToken))
                 return entered;
-            var program = (await catalog.ActiveProgramsAsync(db, cancellationToken)).FirstOrDefault(p => p.FlowId == flowId);
+            var program = (await Control.ActiveProgramsAsync(db, catalog, cancellationToken)).FirstOrDefault(p => p.FlowId == flowId);
             if (program?.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is not TriggerNode { On: TriggerKind.Schedule } trigger)
                 return entered;
 
+            // The candidates (a campaign's group, found in SQL) or every known customer, in id order.
             var source = candidates?.Invoke(db) ?? db.Customers.AsNoTracking().Where(c => !c.IsAnonymous).Select(c => c.Id);
             var ids = await source
                 .Where(id => after == null || id.CompareTo(after) > 0)
@@ -339,9 +341,17 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 return entered;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
-            await session.PreloadAsync(ids, cancellationToken);
-            foreach (var id in ids)
+            var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+            var customers = await db.Customers.AsNoTracking()
+                .Where(c => ids.Contains(c.Id))
+                .OrderBy(c => c.Id)
+                .ToListAsync(cancellationToken);
+            if (customers.Count == 0)
+                return entered;
+
+            var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
+            await session.PreloadAsync(audience, cancellationToken);
+            foreach (var id in audience)
             {
                 var before = db.Runs.Local.Count;
                 await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
@@ -354,16 +364,35 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         }
     }
 
+    /// <summary>
+    /// The audience test on a profile read without tracking: most customers stay out of a daily
+    /// audience, and tracking and preloading every customer every day cost far more than the test.
+    /// Those who pass (or whose test fails, which <see cref="TryEnterAsync"/> then records) go on.
+    /// </summary>
+    private static bool MayBeInAudience(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer)
+    {
+        if (trigger.Audience is not { } audience)
+            return true;
+        try
+        {
+            return program.Test(audience, new ExpressionScope(session.Input(customer), EventInput.None, RunInput.None));
+        }
+        catch (ExpressionFailedException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Enters the customers whose date trigger moments fall in (<paramref name="from"/>, <paramref name="to"/>].</summary>
     public async Task<int> SweepDatesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await EngineState.IsGloballyPausedAsync(db, cancellationToken))
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await EngineState.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
         var entered = 0;
-        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
@@ -387,9 +416,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<DateTimeOffset?> NextDateMomentAsync(DateTimeOffset after, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var store = (await EngineState.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
+        var store = (await Control.SettingsAsync(db, cancellationToken)).Guardrails.StoreTimeZone;
         DateTimeOffset? next = null;
-        foreach (var program in await catalog.ActiveProgramsAsync(db, cancellationToken))
+        foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
@@ -406,7 +435,14 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var held = await FlowCatalog.HeldFlowIdsAsync(db, cancellationToken);
+        return await NextWakeAsync(db, cancellationToken);
+    }
+
+    /// <summary>As <see cref="NextWakeAsync(CancellationToken)"/>, on a context the caller holds.</summary>
+    public async Task<DateTimeOffset?> NextWakeAsync(FlowDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         return await db.Runs.Where(r => r.Status == RunStatus.Waiting && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
     }
 }

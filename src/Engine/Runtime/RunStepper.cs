@@ -330,7 +330,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     private static int Step(EngineSession session, RunRecord run, string nodeId, StepOutcome outcome, string? port = null, string? detail = null)
     {
         var seq = run.StepCount++;
-        session.Db.Steps.Add(new StepRecord
+        session.Add(new StepRecord
         {
             RunId = run.Id,
             Seq = seq,

@@ -79,9 +79,13 @@ public static class Simulator
         try
         {
             var clock = new SimulationClock(start);
-            var databases = await FlowDbContextFactory.SqliteAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
+            await using var databases = await ExclusiveSqliteStore.CreateAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
             var parts = new EngineParts(databases, clock);
             await SetUpAsync(parts, request, start, cancellationToken);
+
+            // Nothing but the replay touches this store: its settings and flows stay as set up.
+            await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
+                await parts.Engine.Control.FreezeAsync(db, parts.Catalog, cancellationToken);
 
             var timers = new Timers(parts, request.Flows, start);
             var index = 0;
@@ -110,7 +114,7 @@ public static class Simulator
                 var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until), cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
-                size = Math.Clamp(outcomes.Count * 2, 8, EventBatch);
+                size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
                 clock.MoveTo(batch[outcomes.Count - 1].OccurredAt!.Value);
                 progress?.Report(events.Count == 0 ? 1 : (double)index / events.Count);
             }
@@ -191,8 +195,12 @@ public static class Simulator
 
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
         {
-            nextWake = await parts.Engine.NextWakeAsync(cancellationToken);
-            nextMessage = await parts.Dispatcher.NextDueAsync(cancellationToken);
+            await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
+            {
+                nextWake = await parts.Engine.NextWakeAsync(db, cancellationToken);
+                nextMessage = await parts.Dispatcher.NextDueAsync(db, cancellationToken);
+            }
+
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
             if (usesRfm)
                 nextRfm ??= new DateTimeOffset(origin.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
