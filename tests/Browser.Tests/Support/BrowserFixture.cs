@@ -99,7 +99,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// The cookies of one admin sign-in, made through the login page the first time it is asked for and
-    /// reused after: the Host allows 10 sign-in attempts a minute per address, fewer than the tests need.
+    /// reused after: the Host allows 30 sign-in attempts a minute per address, and every page signing in afresh would be slow.
     /// </summary>
     public Task<string> AdminStorageStateAsync() => adminStorageState ??= SignInOnceAsync();
 

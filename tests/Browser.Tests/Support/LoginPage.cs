@@ -34,7 +34,7 @@ public static class LoginPage
     {
         await SubmitAsync(page, user, password);
         // Still on the sign-in page: wrong credentials. On the form's own address: the post was answered
-        // without a redirect, such as 429 from the sign-in rate limit (10 a minute per address).
+        // without a redirect, such as 429 from the sign-in rate limit (30 a minute per address).
         var path = new Uri(page.Url).AbsolutePath;
         if (path is Path or FormAction)
             throw new InvalidOperationException($"Signing in as '{user}' failed: the browser is on {page.Url}, showing: {await page.InnerTextAsync("body")}");
