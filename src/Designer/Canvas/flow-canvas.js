@@ -43,7 +43,14 @@ Graph.registerNode('flow-node', {
         position: 'top',
         attrs: { circle: { r: 6, magnet: 'passive', stroke: '#78909c', strokeWidth: 1.5, fill: '#fff' } },
       },
+      // A single exit has no name to show: its port carries no label element at all.
       out: {
+        position: 'bottom',
+        markup: [{ tagName: 'circle', selector: 'circle' }],
+        label: { markup: [] },
+        attrs: { circle: { r: 6, magnet: true, stroke: '#455a64', strokeWidth: 1.5, fill: '#fff', cursor: 'crosshair' } },
+      },
+      named: {
         position: 'bottom',
         label: { position: 'bottom' },
         attrs: {
@@ -59,7 +66,7 @@ function portsOf(node) {
   const items = [];
   if (node.hasIn) items.push({ id: 'in', group: 'in' });
   for (const port of node.outPorts) {
-    items.push({ id: 'out:' + port, group: 'out', attrs: { text: { text: port } } });
+    items.push(port ? { id: 'out:' + port, group: 'named', attrs: { text: { text: port } } } : { id: 'out:', group: 'out' });
   }
   return items;
 }
@@ -120,7 +127,8 @@ function createGraph(state, element, minimapElement) {
       router: { name: 'orth', args: { padding: 12 } },
       connector: { name: 'rounded' },
       validateMagnet({ magnet }) {
-        return !state.readOnly && magnet.getAttribute('port-group') === 'out';
+        const group = magnet.getAttribute('port-group');
+        return !state.readOnly && (group === 'out' || group === 'named');
       },
       validateConnection({ sourceCell, targetCell, sourcePort, targetPort }) {
         if (!sourceCell || !targetCell || sourceCell === targetCell) return false;
