@@ -51,13 +51,18 @@ public static class Quota
 
         var quota = settings.Guardrails.WeeklyQuota;
         var limit = Math.Max(quota.Minimum, audience / Math.Max(1, quota.Divisor));
-        var used = await db.Messages.AsNoTracking().CountAsync(
-            m => m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
-                 && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending)
-                 && m.DueAt >= weekStart && m.DueAt <= now,
-            cancellationToken);
+        var used = await CountUsed(db, weekStart, now, cancellationToken);
         return new QuotaState(weekStart, used, limit, audience);
     }
+
+    // Compiled once: every batch that sends reads it (a replay, tens of thousands of times), and EF's
+    // per-call work on the expression tree cost more than the count itself.
+    private static readonly Func<FlowDbContext, DateTimeOffset, DateTimeOffset, CancellationToken, Task<int>> CountUsed =
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset weekStart, DateTimeOffset now, CancellationToken cancellationToken) =>
+            db.Messages.AsNoTracking().Count(
+                m => m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
+                     && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending)
+                     && m.DueAt >= weekStart && m.DueAt <= now));
 
     /// <summary>The four groups of the formula over [from, to), each counted in customers, then added up.</summary>
     public static async Task<int> AudienceAsync(FlowDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

@@ -19,8 +19,14 @@ internal sealed class BatchKnowledge
     {
         var db = session.Db;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Select(e => e.EventId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(500))
-            seen.UnionWith(await db.Events.AsNoTracking().Where(e => e.EventId != null && chunk.Contains(e.EventId)).Select(e => e.EventId!).ToListAsync(cancellationToken));
+        var ids = events.Select(e => e.EventId).OfType<string>().Distinct(StringComparer.Ordinal);
+        if (session.Memory is { } memory)
+            seen.UnionWith(memory.Stored(ids));
+        else
+        {
+            foreach (var chunk in ids.Chunk(500))
+                seen.UnionWith(await db.Events.AsNoTracking().Where(e => e.EventId != null && chunk.Contains(e.EventId)).Select(e => e.EventId!).ToListAsync(cancellationToken));
+        }
 
         var knowledge = new BatchKnowledge(seen);
         foreach (var chunk in events.Where(e => e.CustomerId is null).Select(e => e.AnonymousId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(500))

@@ -50,6 +50,12 @@ internal sealed class EngineSession
 
     public DateTimeOffset Now { get; set; }
 
+    /// <summary>A replay's knowledge of what is stored (event ids, counted orders), used instead of querying; null outside a replay.</summary>
+    public ReplayMemory? Memory { get; init; }
+
+    /// <summary>Orders this session counted, in order (for <see cref="Memory"/> once the batch commits).</summary>
+    public List<(string CustomerId, string OrderId)> CountedOrders { get; } = [];
+
     /// <summary>The week's quota as this batch first read it.</summary>
     public Guardrails.QuotaState? Quota { get; set; }
 
@@ -121,11 +127,11 @@ internal sealed class EngineSession
         var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
+            await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
                 customers[customer.Id] = customer;
-            foreach (var entry in await Db.Entries.Where(e => chunk.Contains(e.CustomerId)).ToListAsync(cancellationToken))
+            await foreach (var entry in Preloads.Entries(Db, chunk).WithCancellation(cancellationToken))
                 entries[(entry.FlowId, entry.CustomerId)] = entry;
-            foreach (var run in await Db.Runs.Where(r => chunk.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)).ToListAsync(cancellationToken))
+            await foreach (var run in Preloads.OpenRuns(Db, chunk).WithCancellation(cancellationToken))
                 Track(run);
             preloaded.UnionWith(chunk);
         }
@@ -141,7 +147,7 @@ internal sealed class EngineSession
         var missing = customerIds.Where(id => !customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            foreach (var customer in await Db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken))
+            await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
                 customers[customer.Id] = customer;
         }
     }
@@ -150,6 +156,18 @@ internal sealed class EngineSession
     public async Task PreloadOrdersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
         var missing = customerIds.Where(id => !ordersLoaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (Memory is { KnowsOrders: true } memory)
+        {
+            foreach (var id in missing)
+            {
+                foreach (var orderId in memory.OrdersOf(id))
+                    orders.Add((id, orderId));
+            }
+
+            ordersLoaded.UnionWith(missing);
+            return;
+        }
+
         foreach (var chunk in missing.Chunk(500))
         {
             var stored = await Db.CustomerOrders.AsNoTracking().Where(o => chunk.Contains(o.CustomerId)).Select(o => new { o.CustomerId, o.OrderId }).ToListAsync(cancellationToken);
@@ -167,6 +185,7 @@ internal sealed class EngineSession
         if (!orders.Add((customerId, orderId)))
             return false;
         Db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = orderId });
+        CountedOrders.Add((customerId, orderId));
         return true;
     }
 
@@ -248,7 +267,7 @@ internal sealed class EngineSession
         var wanted = keys.OfType<Guid>().Where(k => !events.ContainsKey(k)).Distinct().ToList();
         foreach (var chunk in wanted.Chunk(500))
         {
-            foreach (var record in await Db.Events.AsNoTracking().Where(e => chunk.Contains(e.Key)).ToListAsync(cancellationToken))
+            await foreach (var record in Preloads.Events(Db, chunk).WithCancellation(cancellationToken))
                 events[record.Key] = record;
         }
     }
@@ -298,7 +317,32 @@ internal sealed class EngineSession
         {
             var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
             var unsaved = unsavedEvents.Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
-            return unsaved + db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
+            return unsaved + Preloads.CountEvents(db, customerId, type, from, now);
         }
     }
+}
+
+/// <summary>
+/// The queries a batch runs for every customer, run and event it touches, compiled once: a replay runs them tens
+/// of thousands of times for one or two customers each, and EF's per-call work on the query's
+/// expression tree (parameter extraction, cache lookup) cost more than running it.
+/// </summary>
+internal static class Preloads
+{
+    public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> Customers =
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.Where(c => ids.Contains(c.Id)));
+
+    public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<EntryRecord>> Entries =
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Entries.Where(e => ids.Contains(e.CustomerId)));
+
+    public static readonly Func<FlowDbContext, Guid[], IAsyncEnumerable<EventRecord>> Events =
+        EF.CompileAsyncQuery((FlowDbContext db, Guid[] keys) => db.Events.AsNoTracking().Where(e => keys.Contains(e.Key)));
+
+    /// <summary>A customer's stored events of one type in (<c>from</c>, <c>to</c>]: what <c>customer.HasEvent</c> and <c>CountEvents</c> read.</summary>
+    public static readonly Func<FlowDbContext, string, string, DateTimeOffset, DateTimeOffset, int> CountEvents =
+        EF.CompileQuery((FlowDbContext db, string customerId, string type, DateTimeOffset from, DateTimeOffset to) =>
+            db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= to));
+
+    public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<RunRecord>> OpenRuns =
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Runs.Where(r => ids.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)));
 }

@@ -19,7 +19,11 @@ public enum IngestStatus
 public sealed record IngestOutcome(int Index, IngestStatus Status, string? Error = null, Guid? EventKey = null);
 
 /// <summary>Replay (simulation) bounds of an ingest batch: no event after <see cref="StopAfter"/> is taken.</summary>
-public sealed record ReplayLimit(DateTimeOffset? StopAfter);
+public sealed record ReplayLimit(DateTimeOffset? StopAfter)
+{
+    /// <summary>What the replay's earlier batches stored, kept across its batches (see <see cref="ReplayMemory"/>).</summary>
+    internal ReplayMemory? Memory { get; init; }
+}
 
 /// <summary>
 /// The engine: takes events in, moves runs along as events and due times arrive, enters audiences
@@ -52,7 +56,10 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         ArgumentNullException.ThrowIfNull(events);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var memory = replay?.Memory;
+        if (memory is not null && events.Any(e => e.Type == EventTypes.Identify))
+            memory.ForgetOrders();
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = memory };
         var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
@@ -77,6 +84,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
         await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        memory?.Remember(outcomes.Where(o => o.Status == IngestStatus.Accepted).Select(o => events[o.Index].EventId).OfType<string>(), session.CountedOrders);
         return outcomes;
     }
 
@@ -277,11 +285,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
-        var due = await db.Runs
-            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
-            .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
-            .Take(batchSize)
-            .ToListAsync(cancellationToken);
+        var due = new List<RunRecord>();
+        await foreach (var run in DueRuns(db, now, [.. held], batchSize).WithCancellation(cancellationToken))
+            due.Add(run);
         if (due.Count == 0)
             return 0;
 
@@ -306,6 +312,14 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
+
+    // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's
+    // per-call work on the query's expression tree cost more than running it.
+    private static readonly Func<FlowDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<RunRecord>> DueRuns =
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs
+            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
+            .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
+            .Take(batchSize));
 
     // ---- schedules and dates ------------------------------------------------------------
 
@@ -332,8 +346,10 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 return entered;
 
             // The candidates (a campaign's group, found in SQL) or every known customer, in id order.
-            var source = candidates?.Invoke(db) ?? db.Customers.AsNoTracking().Where(c => !c.IsAnonymous).Select(c => c.Id);
-            var ids = await source
+            // Every known customer: their rows are the batch, read in one query (a replay fires a
+            // daily audience over the whole base; two queries per 500 customers showed up).
+            var everyone = candidates is null ? await KnownCustomersAsync(db, after, batchSize, cancellationToken) : null;
+            var ids = everyone is not null ? everyone.ConvertAll(c => c.Id) : await candidates!(db)
                 .Where(id => after == null || id.CompareTo(after) > 0)
                 .OrderBy(id => id).Take(batchSize)
                 .ToListAsync(cancellationToken);
@@ -342,7 +358,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
-            var customers = await db.Customers.AsNoTracking()
+            var customers = everyone ?? await db.Customers.AsNoTracking()
                 .Where(c => ids.Contains(c.Id))
                 .OrderBy(c => c.Id)
                 .ToListAsync(cancellationToken);
@@ -363,6 +379,20 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             after = ids[^1];
         }
     }
+
+    /// <summary>The next <paramref name="batchSize"/> known (not anonymous) customers after <paramref name="after"/>, in id order, untracked.</summary>
+    private static async Task<List<CustomerRecord>> KnownCustomersAsync(FlowDbContext db, string? after, int batchSize, CancellationToken cancellationToken)
+    {
+        var customers = new List<CustomerRecord>(batchSize);
+        await foreach (var customer in KnownCustomersAfter(db, after, batchSize).WithCancellation(cancellationToken))
+            customers.Add(customer);
+        return customers;
+    }
+
+    private static readonly Func<FlowDbContext, string?, int, IAsyncEnumerable<CustomerRecord>> KnownCustomersAfter =
+        EF.CompileAsyncQuery((FlowDbContext db, string? after, int batchSize) => db.Customers.AsNoTracking()
+            .Where(c => !c.IsAnonymous && (after == null || c.Id.CompareTo(after) > 0))
+            .OrderBy(c => c.Id).Take(batchSize));
 
     /// <summary>
     /// The audience test on a profile read without tracking: most customers stay out of a daily

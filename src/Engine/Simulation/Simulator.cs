@@ -84,12 +84,17 @@ public static class Simulator
             await SetUpAsync(parts, request, start, cancellationToken);
 
             // Nothing but the replay touches this store: its settings and flows stay as set up.
+            bool nonePaused;
             await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
+            {
                 await parts.Engine.Control.FreezeAsync(db, parts.Catalog, cancellationToken);
+                nonePaused = (await parts.Engine.Control.HeldFlowIdsAsync(db, cancellationToken)).Count == 0;
+            }
 
-            var timers = new Timers(parts, request.Flows, start);
+            var timers = new Timers(parts, databases, nonePaused, request.Flows, start);
             var index = 0;
             var skipped = 0;
+            var memory = new ReplayMemory();
 
             // A batch ends early at the first wake-up or message it schedules; sizing the next one to
             // what the last one managed keeps each batch's preloading in proportion to its work.
@@ -111,7 +116,7 @@ public static class Simulator
 
                 var batch = events.GetRange(index, Math.Min(size, events.Count - index));
                 clock.MoveTo(nextEvent.Value);
-                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until), cancellationToken);
+                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until) { Memory = memory }, cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
                 size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
@@ -176,7 +181,7 @@ public static class Simulator
     }
 
     /// <summary>Everything the engine does on its own, and when it next has to.</summary>
-    private sealed class Timers(EngineParts parts, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
+    private sealed class Timers(EngineParts parts, ExclusiveSqliteStore store, bool nonePaused, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
     {
         private readonly List<(string FlowId, TriggerNode Trigger)> schedules =
             [.. flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Schedule).Select(t => (f.Id, t)))];
@@ -195,11 +200,7 @@ public static class Simulator
 
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
         {
-            await using (var db = await parts.Databases.CreateDbContextAsync(cancellationToken))
-            {
-                nextWake = await parts.Engine.NextWakeAsync(db, cancellationToken);
-                nextMessage = await parts.Dispatcher.NextDueAsync(db, cancellationToken);
-            }
+            (nextWake, nextMessage) = await NextWakeAndMessageAsync(cancellationToken);
 
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
             if (usesRfm)
@@ -235,10 +236,29 @@ public static class Simulator
             }
 
             // What ran above may have made runs or messages due now; the next turn of the loop sees them.
+            // A tick is followed by a dispatch only when something is due by now: most wake-ups send
+            // nothing (a run moves from one delay to the next), and a dispatch with nothing due does
+            // nothing but look.
+            var messageDue = nextMessage;
             if (nextWake <= now)
+            {
                 await parts.Engine.TickAsync(cancellationToken: cancellationToken);
-            if (nextMessage <= now || nextWake <= now)
+                (_, messageDue) = await NextWakeAndMessageAsync(cancellationToken);
+            }
+
+            if (messageDue <= now)
                 await parts.Dispatcher.DispatchAsync(cancellationToken: cancellationToken);
+        }
+
+        /// <summary>The earliest due run and message of the flows that may act.</summary>
+        private async Task<(DateTimeOffset? Wake, DateTimeOffset? Message)> NextWakeAndMessageAsync(CancellationToken cancellationToken)
+        {
+            // With no flow paused (the usual replay) every waiting run and pending message counts,
+            // and one statement on the store's open connection answers both.
+            if (nonePaused)
+                return await store.NextTimersAsync(cancellationToken);
+            await using var db = await parts.Databases.CreateDbContextAsync(cancellationToken);
+            return (await parts.Engine.NextWakeAsync(db, cancellationToken), await parts.Dispatcher.NextDueAsync(db, cancellationToken));
         }
 
         private DateTimeOffset? NextFire(string flowId, TriggerNode trigger)

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ReEngage.Flows.Engine.Storage;
 
@@ -14,6 +15,7 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
 {
     private readonly SqliteConnection connection;
     private readonly PooledDbContextFactory<SqliteFlowDbContext> contexts;
+    private SqliteCommand? nextTimers;
 
     private ExclusiveSqliteStore(SqliteConnection connection)
     {
@@ -42,5 +44,53 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
 
     public FlowDbContext CreateDbContext() => contexts.CreateDbContext();
 
-    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+    /// <summary>
+    /// The earliest wake-up of any waiting run and the earliest due time of any pending message, in
+    /// one prepared statement on the open connection. A replay asks this after every one of its tens
+    /// of thousands of steps; through a context and two EF queries it cost a tenth of the replay.
+    /// Call it between batches (no transaction open). It does not leave out paused flows: callers
+    /// use it only when none is paused.
+    /// </summary>
+    public async Task<(DateTimeOffset? Wake, DateTimeOffset? Message)> NextTimersAsync(CancellationToken cancellationToken = default)
+    {
+        nextTimers ??= PrepareNextTimers();
+        await using var reader = await nextTimers.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (Instant(reader, 0), Instant(reader, 1));
+    }
+
+    private SqliteCommand PrepareNextTimers()
+    {
+        // Table, column and stored value forms from the EF model, so this reads what EF wrote.
+        using var db = CreateDbContext();
+        var runs = db.Model.FindEntityType(typeof(RunRecord))!;
+        var messages = db.Model.FindEntityType(typeof(MessageRecord))!;
+        var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT (SELECT MIN({Column(runs, nameof(RunRecord.WakeAt))}) FROM {Table(runs)} WHERE {Column(runs, nameof(RunRecord.Status))} = $waiting), " +
+            $"(SELECT MIN({Column(messages, nameof(MessageRecord.DueAt))}) FROM {Table(messages)} WHERE {Column(messages, nameof(MessageRecord.Status))} = $pending)";
+        command.Parameters.AddWithValue("$waiting", Stored(runs, nameof(RunRecord.Status), RunStatus.Waiting));
+        command.Parameters.AddWithValue("$pending", Stored(messages, nameof(MessageRecord.Status), MessageStatus.Pending));
+        command.Prepare();
+        return command;
+    }
+
+    private static string Table(IEntityType type) => $"\"{type.GetTableName()}\"";
+
+    private static string Column(IEntityType type, string property) =>
+        $"\"{type.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))}\"";
+
+    private static object Stored(IEntityType type, string property, object value) =>
+        type.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
+
+    // Instants are stored as UTC ticks (see SqliteFlowDbContext).
+    private static DateTimeOffset? Instant(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (nextTimers is not null)
+            await nextTimers.DisposeAsync();
+        await connection.DisposeAsync();
+    }
 }
