@@ -63,8 +63,8 @@ public sealed class CampaignDesk(IDbContextFactory<FlowDbContext> databases, Mes
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var outcome = await change(db);
-        if (outcome.Campaign?.StartAt is { } at && at <= time.GetUtcNow() && schedulers is not null)
-            await (await schedulers.GetScheduler(cancellationToken)).TriggerJob(CampaignJob.Key, cancellationToken);
+        if (schedulers is not null)
+            await CampaignJob.StartIfDueAsync(schedulers, outcome.Campaign, time.GetUtcNow(), cancellationToken);
         return outcome;
     }
 }

@@ -55,7 +55,8 @@ public sealed class FlowDesk(IDbContextFactory<FlowDbContext> databases, FlowCat
         {
             var entries = daily.Select(d => d.GetValueOrDefault(f.Id)).ToList();
             var description = TryRead(f.DraftJson)?.Description;
-            var changed = f.PublishedVersion is null || !published.TryGetValue(f.Id, out var json) || !SameFlow(json, f.DraftJson);
+            // Drafts and versions are both written by FlowJson.Serialize, so equal flows are equal text.
+            var changed = f.PublishedVersion is null || !published.TryGetValue(f.Id, out var json) || json != f.DraftJson;
             return new FlowRow(f.Id, f.Name, description, f.Status, f.Source, f.PublishedVersion, changed, f.UpdatedAt,
                 entries.Sum(), conversions.GetValueOrDefault(f.Id), entries);
         }).ToList();
@@ -147,13 +148,6 @@ public sealed class FlowDesk(IDbContextFactory<FlowDbContext> databases, FlowCat
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         return await AudienceEstimate.CountAsync(db, expression, Now, cancellationToken: cancellationToken);
-    }
-
-    private static bool SameFlow(string a, string b)
-    {
-        var left = TryRead(a);
-        var right = TryRead(b);
-        return left is not null && right is not null && FlowJson.Serialize(left) == FlowJson.Serialize(right);
     }
 
     private static FlowDefinition? TryRead(string json)

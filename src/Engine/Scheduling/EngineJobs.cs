@@ -101,6 +101,14 @@ public sealed class CampaignJob(CampaignRunner campaigns) : IJob
 {
     public static readonly JobKey Key = new("campaigns", "reengage");
 
+    /// <summary>A campaign due now starts at once rather than at this job's next round.</summary>
+    public static async Task StartIfDueAsync(ISchedulerFactory schedulers, Storage.CampaignRecord? campaign, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedulers);
+        if (campaign?.StartAt is { } at && at <= now)
+            await (await schedulers.GetScheduler(cancellationToken)).TriggerJob(Key, cancellationToken);
+    }
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await campaigns.SweepAsync(cancellationToken);
 }

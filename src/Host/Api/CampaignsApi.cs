@@ -80,7 +80,7 @@ internal static class CampaignsApi
         if (input is null)
             return problem!;
         var outcome = await CampaignBook.CreateAsync(db, input, time.GetUtcNow(), ct);
-        await StartSoonAsync(outcome.Campaign, time, schedulers, ct);
+        await CampaignJob.StartIfDueAsync(schedulers, outcome.Campaign, time.GetUtcNow(), ct);
         return await AnswerAsync(db, Task.FromResult(outcome), created: true, ct);
     }
 
@@ -90,15 +90,8 @@ internal static class CampaignsApi
         if (edit is null)
             return problem!;
         var outcome = await CampaignBook.EditAsync(db, id, edit, time.GetUtcNow(), ct);
-        await StartSoonAsync(outcome.Campaign, time, schedulers, ct);
+        await CampaignJob.StartIfDueAsync(schedulers, outcome.Campaign, time.GetUtcNow(), ct);
         return await AnswerAsync(db, Task.FromResult(outcome), created: false, ct);
-    }
-
-    /// <summary>A campaign due now starts at once rather than at the campaign job's next round.</summary>
-    private static async Task StartSoonAsync(CampaignRecord? campaign, TimeProvider time, ISchedulerFactory schedulers, CancellationToken ct)
-    {
-        if (campaign?.StartAt is { } at && at <= time.GetUtcNow())
-            await (await schedulers.GetScheduler(ct)).TriggerJob(CampaignJob.Key, ct);
     }
 
     private static async Task<IResult> AnswerAsync(FlowDbContext db, Task<CampaignOutcome> change, bool created, CancellationToken ct)
