@@ -18,12 +18,23 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
     /// <summary>Where batches read settings and pauses; the engine's, when both run over one store.</summary>
     public StoreControl Control { get; init; } = new();
 
-    public async Task<int> DispatchAsync(int batchSize = 200, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A replay's dispatcher: its virtual clock can deliver every message at the very moment it fell
+    /// due, so one dispatch after a stretch of replayed time delivers each at its own due time (never
+    /// "late") instead of the replay stopping for every message.
+    /// </summary>
+    internal bool DeliversOnTime { get; init; }
+
+    public Task<int> DispatchAsync(int batchSize = 200, CancellationToken cancellationToken = default) =>
+        DispatchAsync(batchSize, dueBefore: null, cancellationToken);
+
+    /// <summary>As <see cref="DispatchAsync(int, CancellationToken)"/>, for messages due before <paramref name="dueBefore"/> only (a replay's next event comes first).</summary>
+    internal async Task<int> DispatchAsync(int batchSize, DateTimeOffset? dueBefore, CancellationToken cancellationToken)
     {
         var done = 0;
         while (true)
         {
-            var count = await DispatchBatchAsync(batchSize, cancellationToken);
+            var count = await DispatchBatchAsync(batchSize, dueBefore, cancellationToken);
             done += count;
             if (count < batchSize)
                 return done;
@@ -45,17 +56,18 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
         return await db.Messages.Where(m => m.Status == MessageStatus.Pending && !held.Contains(m.FlowId)).MinAsync(m => (DateTimeOffset?)m.DueAt, cancellationToken);
     }
 
-    private async Task<int> DispatchBatchAsync(int batchSize, CancellationToken cancellationToken)
+    private async Task<int> DispatchBatchAsync(int batchSize, DateTimeOffset? dueBefore, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
 
-        var now = time.GetUtcNow();
+        var clock = time.GetUtcNow();
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var due = new List<MessageRecord>();
-        await foreach (var message in DueMessages(db, now, [.. held], batchSize).WithCancellation(cancellationToken))
+        var upTo = dueBefore is { } before && before <= clock ? before.AddTicks(-1) : clock;
+        await foreach (var message in DueMessages(db, upTo, [.. held], batchSize).WithCancellation(cancellationToken))
             due.Add(message);
         if (due.Count == 0)
             return 0;
@@ -68,6 +80,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
 
         foreach (var message in due)
         {
+            var now = DeliversOnTime ? message.DueAt : clock;
             if (LocalClock.Add(message.DueAt, lateWindow, NodaTime.DateTimeZone.Utc) < now)
             {
                 Close(message, MessageStatus.Skipped, "late: its moment passed while it could not be sent", now);

@@ -9,6 +9,12 @@ namespace ReEngage.Flows.Engine.Runtime;
 public sealed class EngineParts
 {
     public EngineParts(IDbContextFactory<FlowDbContext> databases, TimeProvider time, IEnumerable<IChannelAdapter>? adapters = null)
+        : this(databases, time, adapters, replay: false)
+    {
+    }
+
+    /// <summary>With <paramref name="replay"/>, the parts a simulation runs on (see <see cref="OutboxDispatcher.DeliversOnTime"/>).</summary>
+    internal EngineParts(IDbContextFactory<FlowDbContext> databases, TimeProvider time, IEnumerable<IChannelAdapter>? adapters, bool replay)
     {
         Databases = databases;
         Time = time;
@@ -16,7 +22,7 @@ public sealed class EngineParts
         Catalog = new FlowCatalog(FlowValidator.Default);
         Renderer = new MessageRenderer();
         Engine = new FlowEngine(databases, Catalog, Renderer, time);
-        Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time) { Control = Engine.Control };
+        Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time) { Control = Engine.Control, DeliversOnTime = replay };
         Campaigns = new Campaigns.CampaignRunner(databases, Catalog, Engine, time);
     }
 

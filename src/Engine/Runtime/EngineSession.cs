@@ -215,6 +215,17 @@ internal sealed class EngineSession
         entries[(entry.FlowId, entry.CustomerId)] = entry;
     }
 
+    /// <summary>Runs read by the caller (tracked by <see cref="Db"/>), seen from now on as the customer's.</summary>
+    public void Track(IEnumerable<RunRecord> runs)
+    {
+        foreach (var run in runs)
+            Track(run);
+    }
+
+    /// <summary>The customer's runs this session holds (loaded or added), whatever their status.</summary>
+    public IReadOnlyList<RunRecord> HeldRunsOf(string customerId) =>
+        runsByCustomer.TryGetValue(customerId, out var runs) ? runs : [];
+
     private void Track(RunRecord run)
     {
         if (!runsByCustomer.TryGetValue(run.CustomerId, out var list))

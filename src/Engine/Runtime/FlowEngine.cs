@@ -23,6 +23,9 @@ public sealed record ReplayLimit(DateTimeOffset? StopAfter)
 {
     /// <summary>What the replay's earlier batches stored, kept across its batches (see <see cref="ReplayMemory"/>).</summary>
     internal ReplayMemory? Memory { get; init; }
+
+    /// <summary>The earliest due time of a message the store holds undelivered (a read must find it delivered).</summary>
+    internal DateTimeOffset? PendingMessageDue { get; init; }
 }
 
 /// <summary>
@@ -47,9 +50,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     /// <summary>
     /// Ingests in order; with <paramref name="replay"/> (the simulator) each event happens at its own
-    /// <c>occurredAt</c>, and the batch stops before an event that lies after <see cref="ReplayLimit.StopAfter"/>
-    /// or after the earliest wake-up or message the batch itself scheduled, so timers keep their place
-    /// between events. The outcomes cover the events processed (a prefix of the batch).
+    /// <c>occurredAt</c>, and the runs that fall due between the batch's events are advanced in the
+    /// same batch at their due times, exactly as the tick would take them (an event before a run due
+    /// at the same instant). The batch stops before an event after <see cref="ReplayLimit.StopAfter"/>
+    /// (the replay's next schedule, date or scoring moment), and before an event that needs what only
+    /// the committed store and the dispatcher give (see <see cref="NeedsCommittedStore"/>). The
+    /// outcomes cover the events processed (a prefix of the batch).
     /// </summary>
     public async Task<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<IncomingEvent> events, ReplayLimit? replay, CancellationToken cancellationToken = default)
     {
@@ -68,18 +74,29 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
         var outcomes = new List<IngestOutcome>(events.Count);
         var limit = replay?.StopAfter;
+        var dueRuns = replay is not null && programs.Count > 0 ? await DueRunsAsync(session, events, limit, held, cancellationToken) : null;
         for (var i = 0; i < events.Count; i++)
         {
-            if (replay is not null && events[i].OccurredAt is { } at)
+            if (replay is not null && events[i].OccurredAt is { } occurred)
             {
+                var at = occurred.ToUniversalTime();
                 if (outcomes.Count > 0 && limit is { } stop && at > stop)
                     break;
-                session.Now = at.ToUniversalTime();
+                if (dueRuns is not null)
+                    await AdvanceDueAsync(session, dueRuns, at, held, cancellationToken);
+                if (outcomes.Count > 0 && NeedsCommittedStore(session, replay, events[i], at))
+                    break;
+                session.Now = at;
             }
 
-            outcomes.Add(await IngestOneAsync(session, batch, i, events[i], programs, held, cancellationToken));
-            if (replay is not null && Earliest(session) is { } due && due < (limit ?? DateTimeOffset.MaxValue))
-                limit = due;
+            var outcome = await IngestOneAsync(session, batch, i, events[i], programs, held, cancellationToken);
+            outcomes.Add(outcome);
+            if (replay is null)
+                continue;
+            if (events[i].Type == EventTypes.Identify)
+                break;   // the merge started the session over from the store; so does the next batch
+            if (outcome.Status == IngestStatus.Accepted)
+                dueRuns?.Offer(session.HeldRunsOf(batch.CustomerIdOf(events[i])));
         }
 
         await session.SaveAsync(cancellationToken);
@@ -88,23 +105,66 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         return outcomes;
     }
 
-    /// <summary>The earliest wake-up or message this batch has scheduled so far.</summary>
-    private static DateTimeOffset? Earliest(EngineSession session)
+    /// <summary>
+    /// A replay batch's runs due before its last event (and before <paramref name="stopAfter"/>),
+    /// loaded with their customers' profiles and events: the batch advances them between its events.
+    /// </summary>
+    private static async Task<DueRunQueue?> DueRunsAsync(EngineSession session, IReadOnlyList<IncomingEvent> events, DateTimeOffset? stopAfter, HashSet<string> held, CancellationToken cancellationToken)
     {
-        DateTimeOffset? earliest = null;
-        foreach (var run in session.Db.Runs.Local)
-        {
-            if (run.Status == RunStatus.Waiting && run.WakeAt is { } wake && (earliest is null || wake < earliest))
-                earliest = wake;
-        }
+        var last = events.Select(e => e.OccurredAt).Max();
+        if (last is null)
+            return null;
+        var horizon = stopAfter is { } stop && stop < last.Value ? stop : last.Value.ToUniversalTime();
+        var queue = new DueRunQueue(horizon);
+        var due = new List<RunRecord>();
+        await foreach (var run in DueRunsBefore(session.Db, horizon, [.. held]).WithCancellation(cancellationToken))
+            due.Add(run);
+        if (due.Count == 0)
+            return queue;
+        session.Track(due);
+        queue.Offer(due);
+        await session.PreloadProfilesAsync(due.ConvertAll(r => r.CustomerId), cancellationToken);
+        await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
+        return queue;
+    }
 
-        foreach (var message in session.UnsavedMessages)
-        {
-            if (message.Status == MessageStatus.Pending && (earliest is null || message.DueAt < earliest))
-                earliest = message.DueAt;
-        }
+    private static readonly Func<FlowDbContext, DateTimeOffset, string[], IAsyncEnumerable<RunRecord>> DueRunsBefore =
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs
+            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt < before && !held.Contains(r.FlowId)));
 
-        return earliest;
+    /// <summary>Advances, each at its own due time, the runs that fall due before <paramref name="before"/>.</summary>
+    private async Task AdvanceDueAsync(EngineSession session, DueRunQueue dueRuns, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
+    {
+        while (dueRuns.TryTakeBefore(before, out var run, out var wake))
+        {
+            if (held.Contains(run.FlowId))
+                continue;
+            session.Now = wake;
+            await AdvanceAsync(session, run, cancellationToken);
+            dueRuns.Offer(session.HeldRunsOf(run.CustomerId));
+        }
+    }
+
+    /// <summary>
+    /// Whether a replayed event must wait for a batch of its own, after the replay has committed the
+    /// batches before it and delivered what fell due: a read marks only delivered messages read, an
+    /// identify merges profiles from the store, and a redemption looks its code's issue up there.
+    /// </summary>
+    private static bool NeedsCommittedStore(EngineSession session, ReplayLimit replay, IncomingEvent incoming, DateTimeOffset at)
+    {
+        switch (incoming.Type)
+        {
+            case EventTypes.Identify:
+            case EventTypes.CouponRedeemed:
+                return true;
+            case EventTypes.OrderPlaced:
+                return CustomerProfile.Text(incoming.Properties, "couponCode") is not null;
+            case EventTypes.MessageRead:
+                return replay.PendingMessageDue < at
+                    || session.UnsavedMessages.Any(m => m.Status == MessageStatus.Pending && m.DueAt < at);
+            default:
+                return false;
+        }
     }
 
     private async Task<IngestOutcome> IngestOneAsync(EngineSession session, BatchKnowledge batch, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
@@ -295,22 +355,26 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
-        {
-            var program = await catalog.ProgramAsync(db, run.FlowId, run.Version, cancellationToken);
-            var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
-            if (RunStepper.IsHeldSend(program, run))
-            {
-                await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
-                continue;
-            }
-
-            var port = program.Node(run.NodeId) is WaitNode ? FlowPorts.Timeout : FlowPorts.Default;
-            await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
-        }
+            await AdvanceAsync(session, run, cancellationToken);
 
         await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
+    }
+
+    /// <summary>A due run moves on: its delay ends, its wait times out, or its held send tries again.</summary>
+    private async Task AdvanceAsync(EngineSession session, RunRecord run, CancellationToken cancellationToken)
+    {
+        var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
+        var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
+        if (RunStepper.IsHeldSend(program, run))
+        {
+            await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);
+            return;
+        }
+
+        var port = program.Node(run.NodeId) is WaitNode ? FlowPorts.Timeout : FlowPorts.Default;
+        await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
     }
 
     // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's

@@ -80,7 +80,7 @@ public static class Simulator
         {
             var clock = new SimulationClock(start);
             await using var databases = await ExclusiveSqliteStore.CreateAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
-            var parts = new EngineParts(databases, clock);
+            var parts = new EngineParts(databases, clock, adapters: null, replay: true);
             await SetUpAsync(parts, request, start, cancellationToken);
 
             // Nothing but the replay touches this store: its settings and flows stay as set up.
@@ -96,8 +96,10 @@ public static class Simulator
             var skipped = 0;
             var memory = new ReplayMemory();
 
-            // A batch ends early at the first wake-up or message it schedules; sizing the next one to
-            // what the last one managed keeps each batch's preloading in proportion to its work.
+            // A batch advances the runs due between its events itself and stops at the next schedule,
+            // date or scoring moment; what it leaves pending is delivered right after it, each message
+            // at its own due time. Sizing the next batch to what the last one managed keeps each
+            // batch's preloading in proportion to its work.
             var size = EventBatch;
             while (true)
             {
@@ -107,7 +109,7 @@ public static class Simulator
                 if (nextTimer is { } timer && timer <= until && (nextEvent is null || timer < nextEvent))
                 {
                     clock.MoveTo(timer);
-                    await timers.RunDueAsync(clock.Now, cancellationToken);
+                    await timers.RunDueAsync(clock.Now, nextEvent, cancellationToken);
                     continue;
                 }
 
@@ -116,7 +118,8 @@ public static class Simulator
 
                 var batch = events.GetRange(index, Math.Min(size, events.Count - index));
                 clock.MoveTo(nextEvent.Value);
-                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(nextTimer is { } t && t <= until ? t : until) { Memory = memory }, cancellationToken);
+                var stop = timers.NextMoment is { } moment && moment <= until ? moment : until;
+                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(stop) { Memory = memory, PendingMessageDue = timers.NextMessage }, cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
                 size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
@@ -198,6 +201,12 @@ public static class Simulator
         private DateTimeOffset? nextMessage;
         private DateTimeOffset? nextDate;
 
+        /// <summary>The earliest pending message, as of the last <see cref="NextAsync"/>.</summary>
+        public DateTimeOffset? NextMessage => nextMessage;
+
+        /// <summary>The next schedule fire, date moment or nightly scoring, as of the last <see cref="NextAsync"/>: where an ingest batch stops.</summary>
+        public DateTimeOffset? NextMoment { get; private set; }
+
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
         {
             (nextWake, nextMessage) = await NextWakeAndMessageAsync(cancellationToken);
@@ -205,13 +214,18 @@ public static class Simulator
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
             if (usesRfm)
                 nextRfm ??= new DateTimeOffset(origin.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-            var candidates = new List<DateTimeOffset?> { nextWake, nextMessage, nextDate, nextRfm };
+            var moments = new List<DateTimeOffset?> { nextDate, nextRfm };
             foreach (var (flowId, trigger) in schedules)
-                candidates.Add(NextFire(flowId, trigger));
-            return candidates.Where(c => c is not null).Min();
+                moments.Add(NextFire(flowId, trigger));
+            NextMoment = moments.Where(c => c is not null).Min();
+            return new[] { nextWake, nextMessage, NextMoment }.Where(c => c is not null).Min();
         }
 
-        public async Task RunDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        /// <summary>
+        /// Does what is due by <paramref name="now"/>; runs and messages due at the instant of the next
+        /// event wait for it (an event before a timer due at the same instant).
+        /// </summary>
+        public async Task RunDueAsync(DateTimeOffset now, DateTimeOffset? nextEvent, CancellationToken cancellationToken)
         {
             foreach (var (flowId, trigger) in schedules)
             {
@@ -240,14 +254,14 @@ public static class Simulator
             // nothing (a run moves from one delay to the next), and a dispatch with nothing due does
             // nothing but look.
             var messageDue = nextMessage;
-            if (nextWake <= now)
+            if (nextWake <= now && (nextEvent is null || nextWake < nextEvent))
             {
                 await parts.Engine.TickAsync(cancellationToken: cancellationToken);
                 (_, messageDue) = await NextWakeAndMessageAsync(cancellationToken);
             }
 
-            if (messageDue <= now)
-                await parts.Dispatcher.DispatchAsync(cancellationToken: cancellationToken);
+            if (messageDue <= now && (nextEvent is null || messageDue < nextEvent))
+                await parts.Dispatcher.DispatchAsync(200, nextEvent, cancellationToken);
         }
 
         /// <summary>The earliest due run and message of the flows that may act.</summary>
