@@ -30,9 +30,15 @@ public static class CustomerProfile
     private static readonly ConditionalWeakTable<string, IReadOnlyList<string>> TagViews = new();
     private static readonly ConditionalWeakTable<string, IReadOnlyDictionary<string, bool>> ConsentViews = new();
 
-    private static T View<T>(ConditionalWeakTable<string, T> table, string json)
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
+    private static readonly IReadOnlyList<string> NoTags = [];
+    private static readonly IReadOnlyDictionary<string, bool> NoConsent = new Dictionary<string, bool>();
+
+    // Most profiles hold empty columns, and a row read again is a new string instance that misses the
+    // table (adding to it takes a lock): empty texts get one shared empty view.
+    private static T View<T>(ConditionalWeakTable<string, T> table, string json, T empty)
         where T : class =>
-        table.GetValue(json, text => JsonSerializer.Deserialize<T>(text, Json)!);
+        json is "{}" or "[]" ? empty : table.GetValue(json, text => JsonSerializer.Deserialize<T>(text, Json)!);
 
     public static Dictionary<string, string> Attributes(CustomerRecord c) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(c.AttributesJson, Json) ?? [];
@@ -154,9 +160,9 @@ public static class CustomerProfile
     /// <summary>The <c>customer</c> expression input at <paramref name="now"/>; without a <paramref name="counter"/> event counts are 0.</summary>
     public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter? counter, string storeTimeZone, bool requireOptIn = false)
     {
-        var consent = View(ConsentViews, c.ConsentJson);
+        var consent = View(ConsentViews, c.ConsentJson, NoConsent);
         bool Allowed(Channel channel) => consent.TryGetValue(channel.ToString().ToLowerInvariant(), out var yes) ? yes : !requireOptIn;
-        var attributes = View(AttributeViews, c.AttributesJson);
+        var attributes = View(AttributeViews, c.AttributesJson, NoAttributes);
         return new CustomerInput(counter)
         {
             Id = c.Id,
@@ -171,7 +177,7 @@ public static class CustomerProfile
             CartValue = c.CartValue,
             LastOrderAt = c.LastOrderAt,
             LastSeenAt = c.LastSeenAt,
-            Tags = View(TagViews, c.TagsJson),
+            Tags = View(TagViews, c.TagsJson, NoTags),
             Attributes = new ValueBag(attributes),
             Rfm = c.RfmSegment is null ? RfmScore.Unscored : new RfmScore(c.RfmR, c.RfmF, c.RfmM, c.RfmSegment),
             Tier = c.Tier,

@@ -21,7 +21,11 @@ public sealed class EngineParts
         Recorder = new RecordingChannel();
         Catalog = new FlowCatalog(FlowValidator.Default);
         Renderer = new MessageRenderer();
-        Engine = new FlowEngine(databases, Catalog, Renderer, time);
+        Engine = new FlowEngine(databases, Catalog, Renderer, time) 
+        {
+            Memory = replay ? new ReplayMemory() : null,
+            Mirror = replay && databases is ExclusiveSqliteStore store ? store.Customers : null,
+        };
         Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time) { Control = Engine.Control, DeliversOnTime = replay };
         Campaigns = new Campaigns.CampaignRunner(databases, Catalog, Engine, time);
     }

@@ -97,6 +97,7 @@ internal sealed class EngineSession
         unsavedMessages.Clear();
         UnsavedSends = 0;
         Db.ChangeTracker.DetectChanges();
+        Memory?.Wrote(newEvents);
         if (BulkWriter.Supports(Db))
         {
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
@@ -270,7 +271,7 @@ internal sealed class EngineSession
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
 
     public CustomerInput Input(CustomerRecord customer) =>
-        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, newEvents, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
+        CustomerProfile.ToInput(customer, Now, new StoredEventCounter(Db, Memory is { KnowsEvents: true } memory ? memory : null, newEvents, customer.Id, Now), StoreTimeZone, Settings.Guardrails.RequireOptIn);
 
     /// <summary>Loads the events these runs point at, in one query.</summary>
     public async Task PreloadEventsAsync(IEnumerable<Guid?> keys, CancellationToken cancellationToken)
@@ -322,13 +323,14 @@ internal sealed class EngineSession
     public static string ToJson(JsonObject? properties) => properties?.ToJsonString() ?? "{}";
 
     /// <summary>Counts one customer's events in a window: those written before, plus those of this batch not yet written.</summary>
-    private sealed class StoredEventCounter(FlowDbContext db, IReadOnlyList<EventRecord> unsavedEvents, string customerId, DateTimeOffset now) : IEventCounter
+    /// <remarks>A replay that knows every stored event (<paramref name="memory"/>) counts them there instead of querying.</remarks>
+    private sealed class StoredEventCounter(FlowDbContext db, ReplayMemory? memory, IReadOnlyList<EventRecord> unsavedEvents, string customerId, DateTimeOffset now) : IEventCounter
     {
         public int Count(string type, Period window)
         {
             var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
             var unsaved = unsavedEvents.Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
-            return unsaved + Preloads.CountEvents(db, customerId, type, from, now);
+            return unsaved + (memory is { KnowsEvents: true } known ? known.CountEvents(customerId, type, from, now) : Preloads.CountEvents(db, customerId, type, from, now));
         }
     }
 }

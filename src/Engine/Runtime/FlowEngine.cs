@@ -42,6 +42,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>Where batches read settings, pauses and the programs that may act.</summary>
     public StoreControl Control { get; init; } = new();
 
+    /// <summary>What a replay knows of its store without asking it, for every batch (see <see cref="ReplayMemory"/>); null outside a replay.</summary>
+    internal ReplayMemory? Memory { get; init; }
+
+    /// <summary>A replay's in-memory copy of its known customers, which schedule fires read instead of the store.</summary>
+    internal CustomerMirror? Mirror { get; init; }
+
     // ---- events -------------------------------------------------------------------------
 
     /// <summary>Validates, de-duplicates (by eventId), stores and reacts to a batch of events, in order.</summary>
@@ -62,9 +68,13 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         ArgumentNullException.ThrowIfNull(events);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var memory = replay?.Memory;
+        var memory = replay?.Memory ?? Memory;
         if (memory is not null && events.Any(e => e.Type == EventTypes.Identify))
+        {
             memory.ForgetOrders();
+            memory.ForgetEvents();
+        }
+
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = memory };
         var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
@@ -351,7 +361,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (due.Count == 0)
             return 0;
 
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now) { Memory = Memory };
         await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
@@ -412,7 +422,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             // The candidates (a campaign's group, found in SQL) or every known customer, in id order.
             // Every known customer: their rows are the batch, read in one query (a replay fires a
             // daily audience over the whole base; two queries per 500 customers showed up).
-            var everyone = candidates is null ? await KnownCustomersAsync(db, after, batchSize, cancellationToken) : null;
+            var everyone = candidates is null
+                ? Mirror is { } mirror ? await mirror.PageAsync(db, after, batchSize, cancellationToken) : await KnownCustomersAsync(db, after, batchSize, cancellationToken)
+                : null;
             var ids = everyone is not null ? everyone.ConvertAll(c => c.Id) : await candidates!(db)
                 .Where(id => after == null || id.CompareTo(after) > 0)
                 .OrderBy(id => id).Take(batchSize)
@@ -421,7 +433,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 return entered;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+            var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
             var customers = everyone ?? await db.Customers.AsNoTracking()
                 .Where(c => ids.Contains(c.Id))
                 .OrderBy(c => c.Id)
@@ -484,7 +496,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow());
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
         var entered = 0;
         foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {

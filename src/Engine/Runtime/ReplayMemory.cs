@@ -1,3 +1,5 @@
+using ReEngage.Flows.Engine.Storage;
+
 namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
@@ -24,6 +26,50 @@ internal sealed class ReplayMemory
 
     /// <summary>From now on orders are read from the store again.</summary>
     public void ForgetOrders() => orders = null;
+
+    private Dictionary<(string CustomerId, string Type), List<DateTimeOffset>>? events = [];
+
+    /// <summary>Whether every stored event's customer, type and time is known here (what <c>CountEvents</c> and <c>HasEvent</c> read).</summary>
+    public bool KnowsEvents => events is not null;
+
+    /// <summary>From now on events are counted in the store again (an identity merge moves them between customers).</summary>
+    public void ForgetEvents() => events = null;
+
+    /// <summary>Events a batch has written (a replay stops at a batch that fails, so written is as good as committed).</summary>
+    public void Wrote(IEnumerable<EventRecord> written)
+    {
+        if (events is null)
+            return;
+        foreach (var record in written)
+        {
+            if (!events.TryGetValue((record.CustomerId, record.Type), out var times))
+                events[(record.CustomerId, record.Type)] = times = [];
+            var at = times.Count == 0 || times[^1] <= record.OccurredAt ? times.Count : UpperBound(times, record.OccurredAt);
+            times.Insert(at, record.OccurredAt);
+        }
+    }
+
+    /// <summary>The customer's stored events of <paramref name="type"/> in (<paramref name="from"/>, <paramref name="to"/>]; only while <see cref="KnowsEvents"/>.</summary>
+    public int CountEvents(string customerId, string type, DateTimeOffset from, DateTimeOffset to) =>
+        events is not null && events.TryGetValue((customerId, type), out var times) && to > from
+            ? UpperBound(times, to) - UpperBound(times, from)
+            : 0;
+
+    /// <summary>How many of the ascending <paramref name="times"/> are at or before <paramref name="instant"/>.</summary>
+    private static int UpperBound(List<DateTimeOffset> times, DateTimeOffset instant)
+    {
+        var (low, high) = (0, times.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (times[middle] <= instant)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+
+        return low;
+    }
 
     /// <summary>A batch committed: its stored event ids and newly counted orders.</summary>
     public void Remember(IEnumerable<string> storedEventIds, IEnumerable<(string CustomerId, string OrderId)> countedOrders)

@@ -94,7 +94,7 @@ public static class Simulator
             var timers = new Timers(parts, databases, nonePaused, request.Flows, start);
             var index = 0;
             var skipped = 0;
-            var memory = new ReplayMemory();
+            var memory = parts.Engine.Memory;
 
             // A batch advances the runs due between its events itself and stops at the next schedule,
             // date or scoring moment; what it leaves pending is delivered right after it, each message

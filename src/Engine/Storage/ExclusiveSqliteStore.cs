@@ -44,6 +44,9 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
 
     public FlowDbContext CreateDbContext() => contexts.CreateDbContext();
 
+    /// <summary>The store's known customers, kept in memory for the replay's schedule fires.</summary>
+    internal CustomerMirror Customers { get; } = new();
+
     /// <summary>
     /// The earliest wake-up of any waiting run and the earliest due time of any pending message, in
     /// one prepared statement on the open connection. A replay asks this after every one of its tens
