@@ -119,12 +119,18 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// A replay batch's runs due before its last event (and before <paramref name="stopAfter"/>),
     /// loaded with their customers' profiles and events: the batch advances them between its events.
     /// </summary>
-    private static async Task<DueRunQueue?> DueRunsAsync(EngineSession session, IReadOnlyList<IncomingEvent> events, DateTimeOffset? stopAfter, HashSet<string> held, CancellationToken cancellationToken)
+    private static Task<DueRunQueue?> DueRunsAsync(EngineSession session, IReadOnlyList<IncomingEvent> events, DateTimeOffset? stopAfter, HashSet<string> held, CancellationToken cancellationToken)
     {
         var last = events.Select(e => e.OccurredAt).Max();
         if (last is null)
-            return null;
+            return Task.FromResult<DueRunQueue?>(null);
         var horizon = stopAfter is { } stop && stop < last.Value ? stop : last.Value.ToUniversalTime();
+        return DueRunsAsync(session, horizon, held, cancellationToken)!;
+    }
+
+    /// <summary>The runs due before <paramref name="horizon"/>, loaded with their customers' profiles and events.</summary>
+    private static async Task<DueRunQueue?> DueRunsAsync(EngineSession session, DateTimeOffset horizon, HashSet<string> held, CancellationToken cancellationToken)
+    {
         var queue = new DueRunQueue(horizon);
         var due = new List<RunRecord>();
         await foreach (var run in DueRunsBefore(session.Db, horizon, [.. held]).WithCancellation(cancellationToken))
@@ -142,9 +148,30 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt < before && !held.Contains(r.FlowId)));
 
-    /// <summary>Advances, each at its own due time, the runs that fall due before <paramref name="before"/>.</summary>
-    private async Task AdvanceDueAsync(EngineSession session, DueRunQueue dueRuns, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
+    /// <summary>
+    /// A replay's stretch without events: every run due before <paramref name="before"/> is advanced
+    /// at its own due time, in the order the tick would take them, in one batch. Returns the due time
+    /// of the last run advanced (null when none was due).
+    /// </summary>
+    internal async Task<DateTimeOffset?> AdvanceReplayAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await Control.IsGloballyPausedAsync(db, cancellationToken))
+            return null;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
+        var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
+        var dueRuns = await DueRunsAsync(session, before, held, cancellationToken);
+        var last = await AdvanceDueAsync(session, dueRuns!, before, held, cancellationToken);
+        await session.SaveAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return last;
+    }
+
+    /// <summary>Advances, each at its own due time, the runs that fall due before <paramref name="before"/>; returns the last one's due time.</summary>
+    private async Task<DateTimeOffset?> AdvanceDueAsync(EngineSession session, DueRunQueue dueRuns, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? last = null;
         while (dueRuns.TryTakeBefore(before, out var run, out var wake))
         {
             if (held.Contains(run.FlowId))
@@ -152,7 +179,10 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             session.Now = wake;
             await AdvanceAsync(session, run, cancellationToken);
             dueRuns.Offer(session.HeldRunsOf(run.CustomerId));
+            last = wake;
         }
+
+        return last;
     }
 
     /// <summary>
@@ -422,8 +452,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             // The candidates (a campaign's group, found in SQL) or every known customer, in id order.
             // Every known customer: their rows are the batch, read in one query (a replay fires a
             // daily audience over the whole base; two queries per 500 customers showed up).
+            // From a replay's mirror (all in memory already) the whole base is one batch.
             var everyone = candidates is null
-                ? Mirror is { } mirror ? await mirror.PageAsync(db, after, batchSize, cancellationToken) : await KnownCustomersAsync(db, after, batchSize, cancellationToken)
+                ? Mirror is { } mirror ? await mirror.PageAsync(db, after, int.MaxValue, cancellationToken) : await KnownCustomersAsync(db, after, batchSize, cancellationToken)
                 : null;
             var ids = everyone is not null ? everyone.ConvertAll(c => c.Id) : await candidates!(db)
                 .Where(id => after == null || id.CompareTo(after) > 0)
@@ -432,7 +463,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             if (ids.Count == 0)
                 return entered;
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
             var customers = everyone ?? await db.Customers.AsNoTracking()
                 .Where(c => ids.Contains(c.Id))
@@ -441,7 +471,13 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             if (customers.Count == 0)
                 return entered;
 
+            // Most pages of a daily audience hold nobody who enters: those need no transaction.
             var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
+            after = ids[^1];
+            if (audience.Count == 0)
+                continue;
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await session.PreloadAsync(audience, cancellationToken);
             foreach (var id in audience)
             {
@@ -452,7 +488,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
             await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            after = ids[^1];
         }
     }
 

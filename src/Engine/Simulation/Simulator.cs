@@ -91,7 +91,7 @@ public static class Simulator
                 nonePaused = (await parts.Engine.Control.HeldFlowIdsAsync(db, cancellationToken)).Count == 0;
             }
 
-            var timers = new Timers(parts, databases, nonePaused, request.Flows, start);
+            var timers = new Timers(parts, databases, clock, until, nonePaused, request.Flows, start);
             var index = 0;
             var skipped = 0;
             var memory = parts.Engine.Memory;
@@ -109,7 +109,9 @@ public static class Simulator
                 if (nextTimer is { } timer && timer <= until && (nextEvent is null || timer < nextEvent))
                 {
                     clock.MoveTo(timer);
+                    var tw = System.Diagnostics.Stopwatch.StartNew();
                     await timers.RunDueAsync(clock.Now, nextEvent, cancellationToken);
+                    Prof.Add("timers", tw.Elapsed);
                     continue;
                 }
 
@@ -119,7 +121,9 @@ public static class Simulator
                 var batch = events.GetRange(index, Math.Min(size, events.Count - index));
                 clock.MoveTo(nextEvent.Value);
                 var stop = timers.NextMoment is { } moment && moment <= until ? moment : until;
+                var iw = System.Diagnostics.Stopwatch.StartNew();
                 var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(stop) { Memory = memory, PendingMessageDue = timers.NextMessage }, cancellationToken);
+                Prof.Add("ingest", iw.Elapsed);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
                 size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
@@ -128,6 +132,7 @@ public static class Simulator
             }
 
             progress?.Report(1);
+            Prof.Print();
             return new SimulationResult(await MessagesAsync(databases, cancellationToken), await SummaryAsync(databases, request.Flows, cancellationToken), index - skipped, skipped);
         }
         finally
@@ -184,7 +189,7 @@ public static class Simulator
     }
 
     /// <summary>Everything the engine does on its own, and when it next has to.</summary>
-    private sealed class Timers(EngineParts parts, ExclusiveSqliteStore store, bool nonePaused, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
+    private sealed class Timers(EngineParts parts, ExclusiveSqliteStore store, SimulationClock clock, DateTimeOffset until, bool nonePaused, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
     {
         private readonly List<(string FlowId, TriggerNode Trigger)> schedules =
             [.. flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Schedule).Select(t => (f.Id, t)))];
@@ -231,7 +236,9 @@ public static class Simulator
             {
                 if (NextFire(flowId, trigger) is { } fire && fire <= now)
                 {
+                    var fw = System.Diagnostics.Stopwatch.StartNew();
                     await parts.Engine.FireScheduleAsync(flowId, trigger.Id, cancellationToken: cancellationToken);
+                    Prof.Add("fire", fw.Elapsed);
                     nextFire[Key(flowId, trigger)] = Schedules.NextFire(trigger, now);
                 }
             }
@@ -247,6 +254,7 @@ public static class Simulator
             {
                 await parts.Engine.SweepDatesAsync(lastSweep, now, cancellationToken);
                 lastSweep = now;
+                nextDate = await NextDateMomentAsync(cancellationToken);
             }
 
             // What ran above may have made runs or messages due now; the next turn of the loop sees them.
@@ -256,12 +264,34 @@ public static class Simulator
             var messageDue = nextMessage;
             if (nextWake <= now && (nextEvent is null || nextWake < nextEvent))
             {
-                await parts.Engine.TickAsync(cancellationToken: cancellationToken);
+                var kw = System.Diagnostics.Stopwatch.StartNew();
+                // Every run due before the next event or moment, each at its own time, in one batch.
+                var before = new[] { nextEvent, NextMomentAfter(now), until.AddTicks(1) }.Where(t => t is not null).Min()!.Value;
+                if (await parts.Engine.AdvanceReplayAsync(before, cancellationToken) is { } last)
+                {
+                    clock.MoveTo(last);
+                    now = clock.Now;
+                }
+
+                Prof.Add("tick", kw.Elapsed);
                 (_, messageDue) = await NextWakeAndMessageAsync(cancellationToken);
             }
 
             if (messageDue <= now && (nextEvent is null || messageDue < nextEvent))
+            {
+                var dw = System.Diagnostics.Stopwatch.StartNew();
                 await parts.Dispatcher.DispatchAsync(200, nextEvent, cancellationToken);
+                Prof.Add("dispatch", dw.Elapsed);
+            }
+        }
+
+        /// <summary>The first schedule fire, date moment or nightly scoring after <paramref name="now"/> (those due by now have run).</summary>
+        private DateTimeOffset? NextMomentAfter(DateTimeOffset now)
+        {
+            var moments = new List<DateTimeOffset?> { nextDate > now ? nextDate : null, nextRfm };
+            foreach (var (flowId, trigger) in schedules)
+                moments.Add(NextFire(flowId, trigger));
+            return moments.Where(m => m > now).Min();
         }
 
         /// <summary>The earliest due run and message of the flows that may act.</summary>
@@ -288,4 +318,11 @@ public static class Simulator
 
         private static string Key(string flowId, TriggerNode trigger) => $"{flowId}/{trigger.Id}";
     }
+}
+
+internal static class Prof
+{
+    private static readonly Dictionary<string, (TimeSpan, int)> d = [];
+    public static void Add(string k, TimeSpan t) { d.TryGetValue(k, out var v); d[k] = (v.Item1 + t, v.Item2 + 1); }
+    public static void Print() { foreach (var (k, v) in d) Console.Error.WriteLine($"PROF {k}: {v.Item1.TotalSeconds:F2} s in {v.Item2}"); }
 }
