@@ -36,7 +36,8 @@ public interface IChannelAdapter
 /// </summary>
 public sealed class RecordingChannel : IChannelAdapter
 {
-    private readonly ConcurrentDictionary<long, Delivery> delivered = new();
+    // Keyed by the step that wrote the message: a replay delivers messages before they are stored and have an id.
+    private readonly ConcurrentDictionary<(Guid RunId, int StepSeq), Delivery> delivered = new();
 
     public IReadOnlyCollection<Delivery> Delivered => [.. delivered.Values.OrderBy(d => d.Message.Id)];
 
@@ -45,7 +46,7 @@ public sealed class RecordingChannel : IChannelAdapter
     public Task<DeliveryResult> DeliverAsync(Delivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        delivered.TryAdd(delivery.Message.Id, delivery);
+        delivered.TryAdd((delivery.Message.RunId, delivery.Message.StepSeq), delivery);
         return Task.FromResult(new DeliveryResult(DeliveryOutcome.Delivered));
     }
 }

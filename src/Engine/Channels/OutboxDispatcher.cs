@@ -82,45 +82,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
 
         foreach (var message in due)
         {
-            var now = DeliversOnTime ? message.DueAt : clock;
-            if (LocalClock.Add(message.DueAt, lateWindow, NodaTime.DateTimeZone.Utc) < now)
-            {
-                Close(message, MessageStatus.Skipped, "late: its moment passed while it could not be sent", now);
-                continue;
-            }
-
-            var adapter = router.For(message);
-            if (adapter is null)
-            {
-                Close(message, MessageStatus.Failed, $"no channel adapter for {message.Channel}", now);
-                continue;
-            }
-
-            var contact = contacts.GetValueOrDefault(message.CustomerId);
-            message.Attempts++;
-            DeliveryResult result;
-            try
-            {
-                result = await adapter.DeliverAsync(new Delivery(message, contact.Email, contact.Phone), cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
-            {
-                result = new DeliveryResult(DeliveryOutcome.Retry, ex.Message);
-            }
-
-            switch (result.Outcome)
-            {
-                case DeliveryOutcome.Delivered:
-                    Close(message, MessageStatus.Sent, null, now);
-                    break;
-                case DeliveryOutcome.Retry when message.Attempts < MaxAttempts:
-                    message.DueAt = now.AddSeconds(30 * Math.Pow(2, message.Attempts - 1));
-                    message.Reason = result.Detail;
-                    break;
-                default:
-                    Close(message, MessageStatus.Failed, result.Detail ?? "delivery failed", now);
-                    break;
-            }
+            await DeliverAsync(message, contacts.GetValueOrDefault(message.CustomerId), DeliversOnTime ? message.DueAt : clock, lateWindow, cancellationToken);
 
             // One commit per message: a crash repeats at most the delivery in flight, which the
             // adapter's idempotency key lets the gateway recognise. Only this message changed, so
@@ -135,6 +97,60 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
         if (replay is not null)
             await replay.CommitAsync(cancellationToken);
         return due.Count;
+    }
+
+    /// <summary>
+    /// A replay's message delivered the moment it falls due, by the batch that wrote it (not yet
+    /// stored), before the batch goes on to a later event; as <see cref="DeliversOnTime"/> would.
+    /// </summary>
+    internal Task DeliverOnTimeAsync(MessageRecord message, string? email, string? phone, StoreSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(settings);
+        var lateWindow = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
+        return DeliverAsync(message, (email, phone), message.DueAt, lateWindow, cancellationToken);
+    }
+
+    /// <summary>One delivery attempt at <paramref name="now"/>, its outcome recorded on the message.</summary>
+    private async Task DeliverAsync(MessageRecord message, (string? Email, string? Phone) contact, DateTimeOffset now, NodaTime.Period lateWindow, CancellationToken cancellationToken)
+    {
+        if (LocalClock.Add(message.DueAt, lateWindow, NodaTime.DateTimeZone.Utc) < now)
+        {
+            Close(message, MessageStatus.Skipped, "late: its moment passed while it could not be sent", now);
+            return;
+        }
+
+        var adapter = router.For(message);
+        if (adapter is null)
+        {
+            Close(message, MessageStatus.Failed, $"no channel adapter for {message.Channel}", now);
+            return;
+        }
+
+        message.Attempts++;
+        DeliveryResult result;
+        try
+        {
+            result = await adapter.DeliverAsync(new Delivery(message, contact.Email, contact.Phone), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
+        {
+            result = new DeliveryResult(DeliveryOutcome.Retry, ex.Message);
+        }
+
+        switch (result.Outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                Close(message, MessageStatus.Sent, null, now);
+                break;
+            case DeliveryOutcome.Retry when message.Attempts < MaxAttempts:
+                message.DueAt = now.AddSeconds(30 * Math.Pow(2, message.Attempts - 1));
+                message.Reason = result.Detail;
+                break;
+            default:
+                Close(message, MessageStatus.Failed, result.Detail ?? "delivery failed", now);
+                break;
+        }
     }
 
     // Compiled once: a replay dispatches tens of thousands of times, most for a message or two, and

@@ -13,7 +13,8 @@ public sealed record QuotaState(DateTimeOffset WeekStart, int Used, int Limit, i
 /// The weekly quota (DESIGN.md §5.5): limit = max(minimum, (customers who added to cart + store
 /// followers + customers who viewed products three or more times + customers who ordered, each
 /// counted over the previous week) / divisor). The week starts Monday 00:00 in the store's zone.
-/// Marketing messages sent or queued in the week count against it.
+/// Marketing messages sent or queued for the week (due in it) count against it from the moment
+/// they are queued: a send moved past quiet hours holds its place in the week it will go out in.
 /// </summary>
 public static class Quota
 {
@@ -51,18 +52,31 @@ public static class Quota
 
         var quota = settings.Guardrails.WeeklyQuota;
         var limit = Math.Max(quota.Minimum, audience / Math.Max(1, quota.Divisor));
-        var used = await CountUsed(db, weekStart, now, cancellationToken);
+        var weekEnd = LocalClock.Add(weekStart, Period.FromWeeks(1), LocalClock.Zone(settings.Guardrails.StoreTimeZone, "UTC"));
+        var used = await CountUsed(db, weekStart, weekEnd, cancellationToken);
         return new QuotaState(weekStart, used, limit, audience);
+    }
+
+    /// <summary>
+    /// Marketing messages sent or queued for the week starting at <paramref name="weekStart"/>: what a
+    /// send moved past quiet hours into a later week is checked against (with the current week's limit,
+    /// that week's audience being still open).
+    /// </summary>
+    public static Task<int> UsedAsync(FlowDbContext db, StoreSettings settings, DateTimeOffset weekStart, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var weekEnd = LocalClock.Add(weekStart, Period.FromWeeks(1), LocalClock.Zone(settings.Guardrails.StoreTimeZone, "UTC"));
+        return CountUsed(db, weekStart, weekEnd, cancellationToken);
     }
 
     // Compiled once: every batch that sends reads it (a replay, tens of thousands of times), and EF's
     // per-call work on the expression tree cost more than the count itself.
     private static readonly Func<FlowDbContext, DateTimeOffset, DateTimeOffset, CancellationToken, Task<int>> CountUsed =
-        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset weekStart, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset weekStart, DateTimeOffset weekEnd, CancellationToken cancellationToken) =>
             db.Messages.AsNoTracking().Count(
                 m => m.Kind == OutboxKind.Message && m.Channel != Channel.Webhook
                      && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Pending)
-                     && m.DueAt >= weekStart && m.DueAt <= now));
+                     && m.DueAt >= weekStart && m.DueAt < weekEnd));
 
     /// <summary>The four groups of the formula over [from, to), each counted in customers, then added up.</summary>
     public static async Task<int> AudienceAsync(FlowDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

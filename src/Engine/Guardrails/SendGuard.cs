@@ -68,15 +68,20 @@ internal static class SendGuard
         if (session.Quota is not { } quota || quota.WeekStart != Quota.WeekStart(now, guardrails.StoreTimeZone))
         {
             if (!Quota.IsKnown(session.Db, session.Settings, now))
-                await session.SaveAsync(cancellationToken);   // last week's audience is counted in SQL: write this batch's events first
+                await session.WriteEventsAsync(cancellationToken);   // last week's audience is counted in SQL: write this batch's events first
             session.Quota = quota = await Quota.CurrentAsync(session.Db, session.Settings, now, cancellationToken);
-            session.QuotaAddedAtRead = session.UnsavedSends;
+            session.QuotaWrittenAtRead = session.WrittenFor(quota.WeekStart);
         }
 
-        if (quota.Used + session.UnsavedSends - session.QuotaAddedAtRead >= quota.Limit)
+        // The week's stored sends as read, plus this session's own for the week that the read could not see.
+        var due = (flow.QuietHours ?? guardrails.QuietHours) is { } quiet ? QuietHours.Defer(now, quiet, session.ZoneOf(customer)) : now;
+        var week = Quota.WeekStart(due, guardrails.StoreTimeZone);
+        var used = week == quota.WeekStart
+            ? quota.Used + session.SendsFor(week) - session.QuotaWrittenAtRead
+            : await Quota.UsedAsync(session.Db, session.Settings, week, cancellationToken) + session.SendsFor(week) - session.WrittenFor(week);
+        if (used >= quota.Limit)
             return new GuardDecision(WeeklyQuota, now);
 
-        var due = (flow.QuietHours ?? guardrails.QuietHours) is { } quiet ? QuietHours.Defer(now, quiet, session.ZoneOf(customer)) : now;
         return new GuardDecision(null, due);
     }
 

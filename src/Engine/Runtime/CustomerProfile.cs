@@ -161,7 +161,7 @@ public static class CustomerProfile
     public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter? counter, string storeTimeZone, bool requireOptIn = false)
     {
         var consent = View(ConsentViews, c.ConsentJson, NoConsent);
-        bool Allowed(Channel channel) => consent.TryGetValue(channel.ToString().ToLowerInvariant(), out var yes) ? yes : !requireOptIn;
+        bool Allowed(string channel) => consent.TryGetValue(channel, out var yes) ? yes : !requireOptIn;
         var attributes = View(AttributeViews, c.AttributesJson, NoAttributes);
         return new CustomerInput(counter)
         {
@@ -184,11 +184,11 @@ public static class CustomerProfile
             Points = c.Points,
             Consent = new ConsentInput
             {
-                Chat = Allowed(Channel.Chat),
-                Email = Allowed(Channel.Email),
-                Sms = Allowed(Channel.Sms),
-                Push = Allowed(Channel.Push),
-                Whatsapp = Allowed(Channel.Whatsapp),
+                Chat = Allowed("chat"),
+                Email = Allowed("email"),
+                Sms = Allowed("sms"),
+                Push = Allowed("push"),
+                Whatsapp = Allowed("whatsapp"),
             },
             TimeZone = c.TimeZone ?? storeTimeZone,
         };

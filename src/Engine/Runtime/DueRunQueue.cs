@@ -28,24 +28,26 @@ internal sealed class DueRunQueue(DateTimeOffset horizon)
             Offer(run);
     }
 
-    /// <summary>The next run still waiting for the due time it was queued with, when that lies before <paramref name="instant"/>.</summary>
-    public bool TryTakeBefore(DateTimeOffset instant, out RunRecord run, out DateTimeOffset wake)
+    /// <summary>When the next run still waiting for the due time it was queued with is due, if that lies before <paramref name="instant"/>.</summary>
+    public bool TryPeekBefore(DateTimeOffset instant, out DateTimeOffset wake)
     {
         while (queue.TryPeek(out var next, out var key) && key.Wake < instant)
         {
-            queue.Dequeue();
             if (next.Status == RunStatus.Waiting && next.WakeAt == key.Wake)
             {
-                run = next;
                 wake = key.Wake;
                 return true;
             }
+
+            queue.Dequeue();
         }
 
-        run = null!;
         wake = default;
         return false;
     }
+
+    /// <summary>Takes the run <see cref="TryPeekBefore"/> found.</summary>
+    public RunRecord Take() => queue.Dequeue();
 
     // SQLite keeps a Guid as upper-case text and the tick orders by it; ordinal order of the
     // lower-case form is the same order.

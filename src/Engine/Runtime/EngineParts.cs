@@ -27,6 +27,8 @@ public sealed class EngineParts
             Mirror = replay && databases is ExclusiveSqliteStore store ? store.Customers : null,
         };
         Dispatcher = new OutboxDispatcher(databases, new ChannelRouter([.. adapters ?? [], Recorder]), time) { Control = Engine.Control, DeliversOnTime = replay };
+        if (replay)
+            Engine.Deliverer = Dispatcher;
         Campaigns = new Campaigns.CampaignRunner(databases, Catalog, Engine, time);
     }
 

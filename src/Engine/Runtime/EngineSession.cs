@@ -59,8 +59,8 @@ internal sealed class EngineSession
     /// <summary>The week's quota as this batch first read it.</summary>
     public Guardrails.QuotaState? Quota { get; set; }
 
-    /// <summary>This batch's unsaved sends when <see cref="Quota"/> was read; later ones add to its use.</summary>
-    public int QuotaAddedAtRead { get; set; }
+    /// <summary>This session's sends for <see cref="Quota"/>'s week that it had written when the quota was read (the read counted them).</summary>
+    public int QuotaWrittenAtRead { get; set; }
 
     /// <summary>Adds an outbox row; until the batch is written, guardrails count it from here.</summary>
     public void Add(MessageRecord message)
@@ -69,11 +69,31 @@ internal sealed class EngineSession
         if (!unsavedMessages.TryGetValue(message.CustomerId, out var list))
             unsavedMessages[message.CustomerId] = list = [];
         list.Add(message);
-        UnsavedSends += message.Kind == OutboxKind.Message && message.Channel != Model.Channel.Webhook && message.Status is MessageStatus.Pending or MessageStatus.Sent ? 1 : 0;
+        if (CountsForQuota(message))
+            Bump(sendsByWeek, Guardrails.Quota.WeekStart(message.DueAt, StoreTimeZone));
+        if (message.Status == MessageStatus.Pending)
+            Pending.Add(message);
     }
 
-    /// <summary>Marketing sends added by this session and not yet written.</summary>
-    public int UnsavedSends { get; private set; }
+    private static bool CountsForQuota(MessageRecord message) =>
+        message.Kind == OutboxKind.Message && message.Channel != Model.Channel.Webhook && message.Status is MessageStatus.Pending or MessageStatus.Sent;
+
+    private static void Bump(Dictionary<DateTimeOffset, int> counts, DateTimeOffset week) =>
+        counts[week] = counts.GetValueOrDefault(week) + 1;
+
+    private readonly Dictionary<DateTimeOffset, int> sendsByWeek = [];
+    private readonly Dictionary<DateTimeOffset, int> writtenByWeek = [];
+
+    /// <summary>Marketing sends this session queued for the week starting at <paramref name="weekStart"/>, written or not.</summary>
+    public int SendsFor(DateTimeOffset weekStart) => sendsByWeek.GetValueOrDefault(weekStart);
+
+    /// <summary>Of <see cref="SendsFor"/>, those the session has written already.</summary>
+    public int WrittenFor(DateTimeOffset weekStart) => writtenByWeek.GetValueOrDefault(weekStart);
+
+    /// <summary>Messages this session added as pending, written or not, until a replay delivers them (see <see cref="FlowEngine"/>).</summary>
+    public List<MessageRecord> Pending { get; } = [];
+
+
 
     public IReadOnlyList<MessageRecord> UnsavedMessagesOf(string customerId) =>
         unsavedMessages.TryGetValue(customerId, out var list) ? list : [];
@@ -91,11 +111,30 @@ internal sealed class EngineSession
     /// <summary>Adds a line to a run's step log.</summary>
     public void Add(StepRecord step) => newSteps.Add(step);
 
+    /// <summary>
+    /// Writes the events added so far, and nothing else: what reads the store's events in SQL (the
+    /// quota's audience of last week) then sees them, without the cost of detecting every change.
+    /// </summary>
+    public async Task WriteEventsAsync(CancellationToken cancellationToken)
+    {
+        Memory?.Wrote(newEvents);
+        if (BulkWriter.Supports(Db))
+            await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
+        else
+        {
+            Db.Events.AddRange(newEvents);
+            await Db.SaveChangesAsync(cancellationToken);
+        }
+
+        newEvents.Clear();
+    }
+
     /// <summary>Writes everything the session added or changed (the only place changes are detected).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         unsavedMessages.Clear();
-        UnsavedSends = 0;
+        foreach (var message in newMessages.Where(CountsForQuota))
+            Bump(writtenByWeek, Guardrails.Quota.WeekStart(message.DueAt, StoreTimeZone));
         Db.ChangeTracker.DetectChanges();
         Memory?.Wrote(newEvents);
         if (BulkWriter.Supports(Db))
@@ -214,6 +253,34 @@ internal sealed class EngineSession
     {
         Db.Entries.Add(entry);
         entries[(entry.FlowId, entry.CustomerId)] = entry;
+    }
+
+    /// <summary>
+    /// The known customers of <paramref name="stored"/> (in id order, as the store last committed them),
+    /// with those this session holds as it has changed them, and the known ones it added, in id order.
+    /// </summary>
+    public IReadOnlyList<CustomerRecord> OverKnown(IReadOnlyList<CustomerRecord> stored)
+    {
+        if (customers.Count == 0)
+            return stored;
+        var storedIds = new HashSet<string>(stored.Select(c => c.Id), StringComparer.Ordinal);
+        var added = customers.Values.Where(c => !c.IsAnonymous && !storedIds.Contains(c.Id)).ToList();
+        added.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
+
+        // Both lists are in id order: one pass merges them.
+        var merged = new List<CustomerRecord>(stored.Count + added.Count);
+        var next = 0;
+        foreach (var customer in stored)
+        {
+            while (next < added.Count && string.CompareOrdinal(added[next].Id, customer.Id) < 0)
+                merged.Add(added[next++]);
+            var current = customers.TryGetValue(customer.Id, out var held) ? held : customer;
+            if (!current.IsAnonymous)
+                merged.Add(current);
+        }
+
+        merged.AddRange(added.Skip(next));
+        return merged;
     }
 
     /// <summary>Runs read by the caller (tracked by <see cref="Db"/>), seen from now on as the customer's.</summary>

@@ -26,6 +26,9 @@ public sealed record ReplayLimit(DateTimeOffset? StopAfter)
 
     /// <summary>The earliest due time of a message the store holds undelivered (a read must find it delivered).</summary>
     internal DateTimeOffset? PendingMessageDue { get; init; }
+
+    /// <summary>The replay's schedule triggers: those due between the batch's events fire in the batch.</summary>
+    internal ReplaySchedule? Schedule { get; init; }
 }
 
 /// <summary>
@@ -44,6 +47,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     /// <summary>What a replay knows of its store without asking it, for every batch (see <see cref="ReplayMemory"/>); null outside a replay.</summary>
     internal ReplayMemory? Memory { get; init; }
+
+    /// <summary>A replay's dispatcher, through which its batches deliver what they wrote as it falls due; null outside a replay.</summary>
+    internal OutboxDispatcher? Deliverer { get; set; }
 
     /// <summary>A replay's in-memory copy of its known customers, which schedule fires read instead of the store.</summary>
     internal CustomerMirror? Mirror { get; init; }
@@ -93,7 +99,8 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 if (outcomes.Count > 0 && limit is { } stop && at > stop)
                     break;
                 if (dueRuns is not null)
-                    await AdvanceDueAsync(session, dueRuns, at, held, cancellationToken);
+                    await AdvanceTimersAsync(session, dueRuns, replay.Schedule, programs, at, held, cancellationToken);
+                await DeliverDueAsync(session, at, held, cancellationToken);
                 if (outcomes.Count > 0 && NeedsCommittedStore(session, replay, events[i], at))
                     break;
                 session.Now = at;
@@ -162,18 +169,43 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var dueRuns = await DueRunsAsync(session, before, held, cancellationToken);
-        var last = await AdvanceDueAsync(session, dueRuns!, before, held, cancellationToken);
+        var last = await AdvanceTimersAsync(session, dueRuns!, schedule: null, [], before, held, cancellationToken);
         await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return last;
     }
 
-    /// <summary>Advances, each at its own due time, the runs that fall due before <paramref name="before"/>; returns the last one's due time.</summary>
-    private async Task<DateTimeOffset?> AdvanceDueAsync(EngineSession session, DueRunQueue dueRuns, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
+    /// <summary>
+    /// Advances, each at its own time, the runs that fall due and the schedule triggers that fire
+    /// before <paramref name="before"/>, in time order (a trigger before a run due at the same
+    /// instant, as the host's jobs take them); returns the last one's time.
+    /// </summary>
+    private async Task<DateTimeOffset?> AdvanceTimersAsync(EngineSession session, DueRunQueue dueRuns, ReplaySchedule? schedule, IReadOnlyList<FlowProgram> programs, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
     {
         DateTimeOffset? last = null;
-        while (dueRuns.TryTakeBefore(before, out var run, out var wake))
+        while (true)
         {
+            var runDue = dueRuns.TryPeekBefore(before, out var wake);
+            if (schedule is not null && Mirror is { } mirror && schedule.TryPeekBefore(runDue ? wake.AddTicks(1) : before, out var flowId, out var triggerId, out var fireAt))
+            {
+                session.Now = fireAt;
+                schedule.Fired(flowId, triggerId, fireAt);
+                if (programs.FirstOrDefault(p => p.FlowId == flowId) is { } program
+                    && program.Flow.Nodes.FirstOrDefault(n => n.Id == triggerId) is TriggerNode { On: TriggerKind.Schedule } trigger)
+                {
+                    // The mirror holds what earlier batches committed; this batch's own customers are as it left them.
+                    var everyone = session.OverKnown(await mirror.PageAsync(session.Db, null, int.MaxValue, cancellationToken));
+                    foreach (var id in await EnterAudienceAsync(session, program, trigger, everyone, cancellationToken))
+                        dueRuns.Offer(session.HeldRunsOf(id));
+                }
+
+                last = fireAt;
+                continue;
+            }
+
+            if (!runDue)
+                return last;
+            var run = dueRuns.Take();
             if (held.Contains(run.FlowId))
                 continue;
             session.Now = wake;
@@ -181,8 +213,31 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             dueRuns.Offer(session.HeldRunsOf(run.CustomerId));
             last = wake;
         }
+    }
 
-        return last;
+    /// <summary>
+    /// A replay's messages that this batch wrote and that fall due before <paramref name="before"/> are
+    /// delivered now, each at its own due time, as the replay's dispatcher would have delivered them
+    /// between the events; they are stored already delivered rather than stored, read back and updated.
+    /// </summary>
+    private async Task DeliverDueAsync(EngineSession session, DateTimeOffset before, HashSet<string> held, CancellationToken cancellationToken)
+    {
+        if (Deliverer is not { } deliverer || session.Pending.Count == 0)
+            return;
+        var delivered = 0;
+        foreach (var message in session.Pending.OrderBy(m => m.DueAt).ToList())
+        {
+            if (message.Status != MessageStatus.Pending || message.DueAt >= before)
+                continue;
+            if (held.Contains(message.FlowId))
+                continue;
+            var contact = await session.CustomerAsync(message.CustomerId, cancellationToken);
+            await deliverer.DeliverOnTimeAsync(message, contact.Email, contact.Phone, session.Settings, cancellationToken);
+            delivered++;
+        }
+
+        if (delivered > 0)
+            session.Pending.RemoveAll(m => m.Status != MessageStatus.Pending);
     }
 
     /// <summary>
@@ -200,8 +255,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             case EventTypes.OrderPlaced:
                 return CustomerProfile.Text(incoming.Properties, "couponCode") is not null;
             case EventTypes.MessageRead:
-                return replay.PendingMessageDue < at
-                    || session.UnsavedMessages.Any(m => m.Status == MessageStatus.Pending && m.DueAt < at);
+                return replay.PendingMessageDue < at || session.Pending.Any(m => m.Status == MessageStatus.Pending && m.DueAt < at);
             default:
                 return false;
         }
@@ -270,7 +324,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         CustomerProfile.ApplyFacts(customer, record.Type, record.OccurredAt, properties, newOrder);
 
         if (record.Type == EventTypes.MessageRead)
-            await Engagement.MarkReadAsync(db, customer.Id, properties, session.Now, cancellationToken);
+            await Engagement.MarkReadAsync(session, customer.Id, properties, session.Now, cancellationToken);
 
         var redeemed = record.Type == EventTypes.CouponRedeemed ? CustomerProfile.Text(properties, "code") ?? CustomerProfile.Text(properties, "couponCode")
             : record.Type == EventTypes.OrderPlaced ? CustomerProfile.Text(properties, "couponCode")
@@ -472,23 +526,30 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 return entered;
 
             // Most pages of a daily audience hold nobody who enters: those need no transaction.
-            var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
             after = ids[^1];
-            if (audience.Count == 0)
+            if (!customers.Any(c => MayBeInAudience(session, program, trigger, c)))
                 continue;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await session.PreloadAsync(audience, cancellationToken);
-            foreach (var id in audience)
-            {
-                var before = db.Runs.Local.Count;
-                await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
-                entered += db.Runs.Local.Count - before;
-            }
-
+            var before = db.Runs.Local.Count;
+            await EnterAudienceAsync(session, program, trigger, customers, cancellationToken);
+            entered += db.Runs.Local.Count - before;
             await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Those of <paramref name="customers"/> (read untracked) in the trigger's audience enter its flow,
+    /// subject to the entry rules, in the order given; returns the ids of those tested in.
+    /// </summary>
+    private async Task<List<string>> EnterAudienceAsync(EngineSession session, FlowProgram program, TriggerNode trigger, IReadOnlyList<CustomerRecord> customers, CancellationToken cancellationToken)
+    {
+        var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
+        await session.PreloadAsync(audience, cancellationToken);
+        foreach (var id in audience)
+            await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
+        return audience;
     }
 
     /// <summary>The next <paramref name="batchSize"/> known (not anonymous) customers after <paramref name="after"/>, in id order, untracked.</summary>

@@ -62,7 +62,7 @@ public sealed record SimulationResult(IReadOnlyList<SimulatedMessage> Messages, 
 /// </summary>
 public static class Simulator
 {
-    private const int EventBatch = 500;
+    private const int EventBatch = 3000;
 
     public static async Task<SimulationResult> RunAsync(SimulationRequest request, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -109,9 +109,7 @@ public static class Simulator
                 if (nextTimer is { } timer && timer <= until && (nextEvent is null || timer < nextEvent))
                 {
                     clock.MoveTo(timer);
-                    var tw = System.Diagnostics.Stopwatch.StartNew();
                     await timers.RunDueAsync(clock.Now, nextEvent, cancellationToken);
-                    Prof.Add("timers", tw.Elapsed);
                     continue;
                 }
 
@@ -121,9 +119,7 @@ public static class Simulator
                 var batch = events.GetRange(index, Math.Min(size, events.Count - index));
                 clock.MoveTo(nextEvent.Value);
                 var stop = timers.NextMoment is { } moment && moment <= until ? moment : until;
-                var iw = System.Diagnostics.Stopwatch.StartNew();
-                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(stop) { Memory = memory, PendingMessageDue = timers.NextMessage }, cancellationToken);
-                Prof.Add("ingest", iw.Elapsed);
+                var outcomes = await parts.Engine.IngestAsync(batch, new ReplayLimit(stop) { Memory = memory, PendingMessageDue = timers.NextMessage, Schedule = timers.Schedule }, cancellationToken);
                 skipped += outcomes.Count(o => o.Status != IngestStatus.Accepted);
                 index += outcomes.Count;
                 size = Math.Clamp(outcomes.Count * 2, 2, EventBatch);
@@ -132,7 +128,6 @@ public static class Simulator
             }
 
             progress?.Report(1);
-            Prof.Print();
             return new SimulationResult(await MessagesAsync(databases, cancellationToken), await SummaryAsync(databases, request.Flows, cancellationToken), index - skipped, skipped);
         }
         finally
@@ -191,15 +186,14 @@ public static class Simulator
     /// <summary>Everything the engine does on its own, and when it next has to.</summary>
     private sealed class Timers(EngineParts parts, ExclusiveSqliteStore store, SimulationClock clock, DateTimeOffset until, bool nonePaused, IReadOnlyList<FlowDefinition> flows, DateTimeOffset start)
     {
-        private readonly List<(string FlowId, TriggerNode Trigger)> schedules =
-            [.. flows.SelectMany(f => f.Nodes.OfType<TriggerNode>().Where(t => t.On == TriggerKind.Schedule).Select(t => (f.Id, t)))];
+        /// <summary>The schedule triggers' next fires, shared with the ingest batches that fire them between their events.</summary>
+        public ReplaySchedule Schedule { get; } = new(flows, start);
 
         private readonly bool hasDates = flows.Any(f => f.Nodes.OfType<TriggerNode>().Any(t => t.On == TriggerKind.Date));
 
         // RFM scores are recomputed nightly (00:00 UTC) as the host does, but only when a flow reads them.
         private readonly bool usesRfm = flows.Any(f => FlowJson.Serialize(f).Contains("Rfm", StringComparison.Ordinal));
         private DateTimeOffset? nextRfm;
-        private readonly Dictionary<string, DateTimeOffset?> nextFire = [];
         private readonly DateTimeOffset origin = start;
         private DateTimeOffset lastSweep = start;
         private DateTimeOffset? nextWake;
@@ -209,7 +203,7 @@ public static class Simulator
         /// <summary>The earliest pending message, as of the last <see cref="NextAsync"/>.</summary>
         public DateTimeOffset? NextMessage => nextMessage;
 
-        /// <summary>The next schedule fire, date moment or nightly scoring, as of the last <see cref="NextAsync"/>: where an ingest batch stops.</summary>
+        /// <summary>The next date moment or nightly scoring, as of the last <see cref="NextAsync"/>: where an ingest batch stops (it fires schedules itself).</summary>
         public DateTimeOffset? NextMoment { get; private set; }
 
         public async Task<DateTimeOffset?> NextAsync(CancellationToken cancellationToken)
@@ -219,11 +213,8 @@ public static class Simulator
             nextDate = hasDates ? await NextDateMomentAsync(cancellationToken) : null;
             if (usesRfm)
                 nextRfm ??= new DateTimeOffset(origin.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-            var moments = new List<DateTimeOffset?> { nextDate, nextRfm };
-            foreach (var (flowId, trigger) in schedules)
-                moments.Add(NextFire(flowId, trigger));
-            NextMoment = moments.Where(c => c is not null).Min();
-            return new[] { nextWake, nextMessage, NextMoment }.Where(c => c is not null).Min();
+            NextMoment = new[] { nextDate, nextRfm }.Where(c => c is not null).Min();
+            return new[] { nextWake, nextMessage, NextMoment, Schedule.Next }.Where(c => c is not null).Min();
         }
 
         /// <summary>
@@ -232,15 +223,10 @@ public static class Simulator
         /// </summary>
         public async Task RunDueAsync(DateTimeOffset now, DateTimeOffset? nextEvent, CancellationToken cancellationToken)
         {
-            foreach (var (flowId, trigger) in schedules)
+            foreach (var (flowId, triggerId) in Schedule.DueBy(now))
             {
-                if (NextFire(flowId, trigger) is { } fire && fire <= now)
-                {
-                    var fw = System.Diagnostics.Stopwatch.StartNew();
-                    await parts.Engine.FireScheduleAsync(flowId, trigger.Id, cancellationToken: cancellationToken);
-                    Prof.Add("fire", fw.Elapsed);
-                    nextFire[Key(flowId, trigger)] = Schedules.NextFire(trigger, now);
-                }
+                await parts.Engine.FireScheduleAsync(flowId, triggerId, cancellationToken: cancellationToken);
+                Schedule.Fired(flowId, triggerId, now);
             }
 
             if (nextRfm <= now)
@@ -264,7 +250,6 @@ public static class Simulator
             var messageDue = nextMessage;
             if (nextWake <= now && (nextEvent is null || nextWake < nextEvent))
             {
-                var kw = System.Diagnostics.Stopwatch.StartNew();
                 // Every run due before the next event or moment, each at its own time, in one batch.
                 var before = new[] { nextEvent, NextMomentAfter(now), until.AddTicks(1) }.Where(t => t is not null).Min()!.Value;
                 if (await parts.Engine.AdvanceReplayAsync(before, cancellationToken) is { } last)
@@ -273,26 +258,16 @@ public static class Simulator
                     now = clock.Now;
                 }
 
-                Prof.Add("tick", kw.Elapsed);
                 (_, messageDue) = await NextWakeAndMessageAsync(cancellationToken);
             }
 
             if (messageDue <= now && (nextEvent is null || messageDue < nextEvent))
-            {
-                var dw = System.Diagnostics.Stopwatch.StartNew();
                 await parts.Dispatcher.DispatchAsync(200, nextEvent, cancellationToken);
-                Prof.Add("dispatch", dw.Elapsed);
-            }
         }
 
         /// <summary>The first schedule fire, date moment or nightly scoring after <paramref name="now"/> (those due by now have run).</summary>
-        private DateTimeOffset? NextMomentAfter(DateTimeOffset now)
-        {
-            var moments = new List<DateTimeOffset?> { nextDate > now ? nextDate : null, nextRfm };
-            foreach (var (flowId, trigger) in schedules)
-                moments.Add(NextFire(flowId, trigger));
-            return moments.Where(m => m > now).Min();
-        }
+        private DateTimeOffset? NextMomentAfter(DateTimeOffset now) =>
+            new[] { nextDate, nextRfm, Schedule.Next }.Where(m => m > now).Min();
 
         /// <summary>The earliest due run and message of the flows that may act.</summary>
         private async Task<(DateTimeOffset? Wake, DateTimeOffset? Message)> NextWakeAndMessageAsync(CancellationToken cancellationToken)
@@ -305,24 +280,9 @@ public static class Simulator
             return (await parts.Engine.NextWakeAsync(db, cancellationToken), await parts.Dispatcher.NextDueAsync(db, cancellationToken));
         }
 
-        private DateTimeOffset? NextFire(string flowId, TriggerNode trigger)
-        {
-            var key = Key(flowId, trigger);
-            if (!nextFire.TryGetValue(key, out var next))
-                nextFire[key] = next = Schedules.NextFire(trigger, origin.AddTicks(-1));
-            return next;
-        }
-
         private Task<DateTimeOffset?> NextDateMomentAsync(CancellationToken cancellationToken) =>
             parts.Engine.NextDateMomentAsync(lastSweep, cancellationToken);
 
-        private static string Key(string flowId, TriggerNode trigger) => $"{flowId}/{trigger.Id}";
     }
 }
 
-internal static class Prof
-{
-    private static readonly Dictionary<string, (TimeSpan, int)> d = [];
-    public static void Add(string k, TimeSpan t) { d.TryGetValue(k, out var v); d[k] = (v.Item1 + t, v.Item2 + 1); }
-    public static void Print() { foreach (var (k, v) in d) Console.Error.WriteLine($"PROF {k}: {v.Item1.TotalSeconds:F2} s in {v.Item2}"); }
-}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ReEngage.Flows.Engine.Storage;
 
@@ -27,22 +28,10 @@ internal sealed class CustomerMirror
     {
         if (after is null)
             await RefreshAsync(db, cancellationToken);
-        var start = 0;
-        if (after is not null)
-        {
-            // The first customer whose id sorts after the cursor.
-            var (low, high) = (0, ordered.Count);
-            while (low < high)
-            {
-                var middle = (low + high) / 2;
-                if (string.CompareOrdinal(ordered[middle].Id, after) <= 0)
-                    low = middle + 1;
-                else
-                    high = middle;
-            }
-
-            start = low;
-        }
+        // The first customer whose id sorts after the cursor.
+        var start = after is null ? 0 : IndexOf(after);
+        if (after is not null && start < ordered.Count && ordered[start].Id == after)
+            start++;
 
         return ordered.GetRange(start, Math.Min(count, ordered.Count - start));
     }
@@ -65,19 +54,70 @@ internal sealed class CustomerMirror
             return;
         }
 
-        var changed = await db.Database.SqlQueryRaw<string>($"SELECT DISTINCT \"Id\" AS \"Value\" FROM {Log}").ToListAsync(cancellationToken);
+        var changed = await TakeLogAsync(db, cancellationToken);
         if (changed.Count == 0)
             return;
-        await db.Database.ExecuteSqlRawAsync($"DELETE FROM {Log}", cancellationToken);
-        foreach (var id in changed)
-            known.Remove(id);
+        var fresh = new Dictionary<string, CustomerRecord>(StringComparer.Ordinal);
         foreach (var chunk in changed.Chunk(500))
         {
-            foreach (var customer in await db.Customers.AsNoTracking().Where(c => chunk.Contains(c.Id) && !c.IsAnonymous).ToListAsync(cancellationToken))
-                known[customer.Id] = customer;
+            await foreach (var customer in KnownAmong(db, chunk).WithCancellation(cancellationToken))
+                fresh[customer.Id] = customer;
         }
 
-        Order();
+        // A day changes a few dozen of thousands of rows: each takes its place in the order, rather than sorting all again.
+        foreach (var id in changed)
+        {
+            var at = IndexOf(id);
+            var present = at < ordered.Count && ordered[at].Id == id;
+            if (fresh.TryGetValue(id, out var customer))
+            {
+                known[id] = customer;
+                if (present)
+                    ordered[at] = customer;
+                else
+                    ordered.Insert(at, customer);
+            }
+            else if (present)
+            {
+                known.Remove(id);
+                ordered.RemoveAt(at);
+            }
+        }
+    }
+
+    /// <summary>The ids logged since the last call, the log emptied (one statement on the store's connection, in its transaction).</summary>
+    private static async Task<List<string>> TakeLogAsync(FlowDbContext db, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"DELETE FROM {Log} RETURNING \"Id\"";
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                ids.Add(reader.GetString(0));
+        }
+
+        return [.. ids];
+    }
+
+    private static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> KnownAmong =
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id) && !c.IsAnonymous));
+
+    /// <summary>Where <paramref name="id"/> is, or would go, in <see cref="ordered"/>.</summary>
+    private int IndexOf(string id)
+    {
+        var (low, high) = (0, ordered.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (string.CompareOrdinal(ordered[middle].Id, id) < 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+
+        return low;
     }
 
     private void Order()

@@ -18,12 +18,24 @@ public static class StorageSetup
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
-                builder.UseSqlite(SqliteConnectionString(options.SqlitePath))
+                builder.UseSqlite(SqliteConnectionString(options.SqlitePath), Sqlite)
                     .AddInterceptors(SqlitePragmas.Instance);
                 break;
             default:
                 throw new NotSupportedException($"Storage provider {options.Provider} is not available yet; use Sqlite.");
         }
+    }
+
+    /// <summary>
+    /// Provider settings for every SQLite context. A list in a query (<c>ids.Contains(x.Id)</c>) goes
+    /// as one JSON parameter, so a query's SQL is the same whatever the list's length: as a parameter
+    /// per item, EF built and cached new SQL for every length a batch happened to have, and a batch
+    /// preloads lists of every length.
+    /// </summary>
+    public static void Sqlite(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite)
+    {
+        ArgumentNullException.ThrowIfNull(sqlite);
+        sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
     }
 
     public static string SqliteConnectionString(string path) =>

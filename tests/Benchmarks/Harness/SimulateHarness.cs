@@ -56,6 +56,7 @@ internal static class SimulateHarness
         foreach (var node in result.Nodes)
             Console.WriteLine($"  {node.FlowId,-22} {node.NodeId,-12} entered {node.Entered,6} passed {node.Passed,6} waiting {node.Waiting,5} failed {node.Failed,4} converted {node.Converted,5} exited {node.Exited,5}");
         Console.WriteLine($"Simulator.RunAsync: {simulated.TotalSeconds:F2} s (process CPU time {cpu.TotalSeconds:F2} s); with reading the data: {total.Elapsed.TotalSeconds:F2} s (target < 20 s)");
+        Console.WriteLine($"garbage collection: {GC.GetTotalPauseDuration().TotalSeconds:F2} s paused; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; {GC.GetTotalAllocatedBytes() / 1e9:F1} GB allocated");
         return 0;
     }
 

@@ -265,6 +265,8 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 
                     b.HasKey("FlowId", "CustomerId");
 
+                    b.HasIndex("CustomerId");
+
                     b.ToTable("Entries");
                 });
 
