@@ -62,7 +62,7 @@ public sealed record SimulationResult(IReadOnlyList<SimulatedMessage> Messages, 
 /// </summary>
 public static class Simulator
 {
-    private const int EventBatch = 3000;
+    private const int EventBatch = 1000;
 
     public static async Task<SimulationResult> RunAsync(SimulationRequest request, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -76,10 +76,16 @@ public static class Simulator
         var until = request.Until ?? (events.Count > 0 ? events[^1].OccurredAt!.Value : start);
 
         var folder = Directory.CreateTempSubdirectory("reengage-simulate-");
+
+        // Validating the flows compiles every expression and template, and on a first run compiles the
+        // validator itself: the other core does it while this one creates the temporary store, so that
+        // publishing the flows below finds it all warm.
+        var warmUp = Task.Run(() => request.Flows.Select(f => FlowValidator.Default.Validate(f)).ToList(), cancellationToken);
         try
         {
             var clock = new SimulationClock(start);
             await using var databases = await ExclusiveSqliteStore.CreateAsync(Path.Combine(folder.FullName, "simulation.db"), cancellationToken);
+            await warmUp;
             var parts = new EngineParts(databases, clock, adapters: null, replay: true);
             await SetUpAsync(parts, request, start, cancellationToken);
 
