@@ -65,7 +65,7 @@ internal static class SendGuard
         }
 
         // The quota is read once per batch (and per week); the batch's own sends are counted as it goes.
-        if (session.Quota is not { } quota || quota.WeekStart != Quota.WeekStart(now, guardrails.StoreTimeZone))
+        if (session.Quota is not { } quota || quota.WeekStart != session.WeekOf(now))
         {
             if (!Quota.IsKnown(session.Db, session.Settings, now))
                 await session.WriteEventsAsync(cancellationToken);   // last week's audience is counted in SQL: write this batch's events first
@@ -75,7 +75,7 @@ internal static class SendGuard
 
         // The week's stored sends as read, plus this session's own for the week that the read could not see.
         var due = (flow.QuietHours ?? guardrails.QuietHours) is { } quiet ? QuietHours.Defer(now, quiet, session.ZoneOf(customer)) : now;
-        var week = Quota.WeekStart(due, guardrails.StoreTimeZone);
+        var week = session.WeekOf(due);
         var used = week == quota.WeekStart
             ? quota.Used + session.SendsFor(week) - session.QuotaWrittenAtRead
             : await Quota.UsedAsync(session.Db, session.Settings, week, cancellationToken) + session.SendsFor(week) - session.WrittenFor(week);

@@ -70,7 +70,7 @@ internal sealed class EngineSession
             unsavedMessages[message.CustomerId] = list = [];
         list.Add(message);
         if (CountsForQuota(message))
-            Bump(sendsByWeek, Guardrails.Quota.WeekStart(message.DueAt, StoreTimeZone));
+            Bump(sendsByWeek, WeekOf(message.DueAt));
         if (message.Status == MessageStatus.Pending)
             Pending.Add(message);
     }
@@ -80,6 +80,18 @@ internal sealed class EngineSession
 
     private static void Bump(Dictionary<DateTimeOffset, int> counts, DateTimeOffset week) =>
         counts[week] = counts.GetValueOrDefault(week) + 1;
+
+    private (DateTimeOffset Start, DateTimeOffset End) lastWeek = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
+
+    /// <summary>The start of the quota week <paramref name="at"/> falls in; a batch's sends mostly share one, so the last is kept.</summary>
+    public DateTimeOffset WeekOf(DateTimeOffset at)
+    {
+        if (at >= lastWeek.Start && at < lastWeek.End)
+            return lastWeek.Start;
+        var start = Guardrails.Quota.WeekStart(at, StoreTimeZone);
+        lastWeek = (start, LocalClock.Add(start, Period.FromWeeks(1), LocalClock.Zone(StoreTimeZone, "UTC")));
+        return start;
+    }
 
     private readonly Dictionary<DateTimeOffset, int> sendsByWeek = [];
     private readonly Dictionary<DateTimeOffset, int> writtenByWeek = [];
@@ -134,7 +146,7 @@ internal sealed class EngineSession
     {
         unsavedMessages.Clear();
         foreach (var message in newMessages.Where(CountsForQuota))
-            Bump(writtenByWeek, Guardrails.Quota.WeekStart(message.DueAt, StoreTimeZone));
+            Bump(writtenByWeek, WeekOf(message.DueAt));
         Db.ChangeTracker.DetectChanges();
         Memory?.Wrote(newEvents);
         if (BulkWriter.Supports(Db))

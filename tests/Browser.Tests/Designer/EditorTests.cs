@@ -56,6 +56,8 @@ public sealed class EditorTests(BrowserFixture app, ITestOutputHelper output) : 
         await page.Locator("[data-palette=\"delay\"]").ClickAsync();
         await Assertions.Expect(DesignerPages.Cell(page, "delay-1")).ToBeVisibleAsync();
         await page.GetByTestId("auto-layout").ClickAsync();
+        await SettledAsync(DesignerPages.Cell(page, "delay-1"));
+        await SettledAsync(DesignerPages.Cell(page, "exit-1"));
         await DesignerPages.DragAsync(page, DesignerPages.Cell(page, "delay-1").Locator("[port-group=\"out\"]"), DesignerPages.Cell(page, "exit-1").Locator("[port-group=\"in\"]"));
 
         await Assertions.Expect(DesignerPages.Edges(page)).ToHaveCountAsync(edges + 1);
@@ -125,5 +127,19 @@ public sealed class EditorTests(BrowserFixture app, ITestOutputHelper output) : 
         await Assertions.Expect(DesignerPages.Cell(page, "wait").Locator(".node-counts")).ToContainTextAsync("1 waiting", new() { Timeout = 15000 });
         await Assertions.Expect(DesignerPages.Cell(page, "start").Locator(".node-counts")).ToContainTextAsync("entered");
         AssertNoScriptErrors();
+    }
+
+    /// <summary>Waits until a step stops moving (the layout is applied through the circuit; on a busy machine it lags the click).</summary>
+    private static async Task SettledAsync(Microsoft.Playwright.ILocator cell)
+    {
+        var last = await cell.BoundingBoxAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(100);
+            var now = await cell.BoundingBoxAsync();
+            if (now is not null && last is not null && now.X == last.X && now.Y == last.Y)
+                return;
+            last = now;
+        }
     }
 }

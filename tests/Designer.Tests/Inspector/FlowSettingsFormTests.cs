@@ -26,16 +26,18 @@ public sealed class FlowSettingsFormTests : IAsyncDisposable
             .Add(x => x.Flow, flow)
             .Add(x => x.Changed, change => flow = change.Flow));
 
+        // MudBlazor hands a change on asynchronously: each step waits for it before the next (under load it lags).
         form.Find("input[data-testid=flow-unread-cap]").Change("1");
-        Assert.Equal(1, flow.Caps?.UnreadChatCap);
+        form.WaitForAssertion(() => Assert.Equal(1, flow.Caps?.UnreadChatCap));
         form.Render(p => p.Add(x => x.Flow, flow));
         form.Find("input[data-testid=flow-quiet-from]").Change("21:00");
+        form.WaitForAssertion(() => Assert.Equal("21:00", flow.QuietHours?.From));
         form.Render(p => p.Add(x => x.Flow, flow));
         form.Find("input[data-testid=flow-quiet-to]").Change("08:00");
-        Assert.Equal(new QuietHours { From = "21:00", To = "08:00" }, flow.QuietHours);
+        form.WaitForAssertion(() => Assert.Equal(new QuietHours { From = "21:00", To = "08:00" }, flow.QuietHours));
 
         form.Render(p => p.Add(x => x.Flow, flow));
         form.Find("input[data-testid=flow-unread-cap]").Change("");
-        Assert.Null(flow.Caps);
+        form.WaitForAssertion(() => Assert.Null(flow.Caps));
     }
 }
