@@ -126,17 +126,17 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// A replay batch's runs due before its last event (and before <paramref name="stopAfter"/>),
     /// loaded with their customers' profiles and events: the batch advances them between its events.
     /// </summary>
-    private static Task<DueRunQueue?> DueRunsAsync(EngineSession session, IReadOnlyList<IncomingEvent> events, DateTimeOffset? stopAfter, HashSet<string> held, CancellationToken cancellationToken)
+    private static async Task<DueRunQueue?> DueRunsAsync(EngineSession session, IReadOnlyList<IncomingEvent> events, DateTimeOffset? stopAfter, HashSet<string> held, CancellationToken cancellationToken)
     {
         var last = events.Select(e => e.OccurredAt).Max();
         if (last is null)
-            return Task.FromResult<DueRunQueue?>(null);
+            return null;
         var horizon = stopAfter is { } stop && stop < last.Value ? stop : last.Value.ToUniversalTime();
-        return DueRunsAsync(session, horizon, held, cancellationToken)!;
+        return await DueRunsAsync(session, horizon, held, cancellationToken);
     }
 
     /// <summary>The runs due before <paramref name="horizon"/>, loaded with their customers' profiles and events.</summary>
-    private static async Task<DueRunQueue?> DueRunsAsync(EngineSession session, DateTimeOffset horizon, HashSet<string> held, CancellationToken cancellationToken)
+    private static async Task<DueRunQueue> DueRunsAsync(EngineSession session, DateTimeOffset horizon, HashSet<string> held, CancellationToken cancellationToken)
     {
         var queue = new DueRunQueue(horizon);
         var due = new List<RunRecord>();
@@ -169,7 +169,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var dueRuns = await DueRunsAsync(session, before, held, cancellationToken);
-        var last = await AdvanceTimersAsync(session, dueRuns!, schedule: null, [], before, held, cancellationToken);
+        var last = await AdvanceTimersAsync(session, dueRuns, schedule: null, [], before, held, cancellationToken);
         await session.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return last;
