@@ -30,6 +30,10 @@ public static class Quota
         return LocalClock.At(monday, LocalTime.Midnight, zone);
     }
 
+    /// <summary>The end of the quota week that starts at <paramref name="weekStart"/> (a week later in the store's zone).</summary>
+    public static DateTimeOffset WeekEnd(DateTimeOffset weekStart, string storeZone) =>
+        LocalClock.Add(weekStart, Period.FromWeeks(1), LocalClock.Zone(storeZone, "UTC"));
+
     /// <summary>Whether the audience of the week containing <paramref name="now"/> is already counted.</summary>
     public static bool IsKnown(FlowDbContext db, StoreSettings settings, DateTimeOffset now)
     {
@@ -52,8 +56,7 @@ public static class Quota
 
         var quota = settings.Guardrails.WeeklyQuota;
         var limit = Math.Max(quota.Minimum, audience / Math.Max(1, quota.Divisor));
-        var weekEnd = LocalClock.Add(weekStart, Period.FromWeeks(1), LocalClock.Zone(settings.Guardrails.StoreTimeZone, "UTC"));
-        var used = await CountUsed(db, weekStart, weekEnd, cancellationToken);
+        var used = await CountUsed(db, weekStart, WeekEnd(weekStart, settings.Guardrails.StoreTimeZone), cancellationToken);
         return new QuotaState(weekStart, used, limit, audience);
     }
 
@@ -65,8 +68,7 @@ public static class Quota
     public static Task<int> UsedAsync(FlowDbContext db, StoreSettings settings, DateTimeOffset weekStart, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var weekEnd = LocalClock.Add(weekStart, Period.FromWeeks(1), LocalClock.Zone(settings.Guardrails.StoreTimeZone, "UTC"));
-        return CountUsed(db, weekStart, weekEnd, cancellationToken);
+        return CountUsed(db, weekStart, WeekEnd(weekStart, settings.Guardrails.StoreTimeZone), cancellationToken);
     }
 
     // Compiled once: every batch that sends reads it (a replay, tens of thousands of times), and EF's

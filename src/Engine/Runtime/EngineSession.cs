@@ -89,7 +89,7 @@ internal sealed class EngineSession
         if (at >= lastWeek.Start && at < lastWeek.End)
             return lastWeek.Start;
         var start = Guardrails.Quota.WeekStart(at, StoreTimeZone);
-        lastWeek = (start, LocalClock.Add(start, Period.FromWeeks(1), LocalClock.Zone(StoreTimeZone, "UTC")));
+        lastWeek = (start, Guardrails.Quota.WeekEnd(start, StoreTimeZone));
         return start;
     }
 

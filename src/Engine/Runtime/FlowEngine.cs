@@ -195,7 +195,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 {
                     // The mirror holds what earlier batches committed; this batch's own customers are as it left them.
                     var everyone = session.OverKnown(await mirror.PageAsync(session.Db, null, int.MaxValue, cancellationToken));
-                    foreach (var id in await EnterAudienceAsync(session, program, trigger, everyone, cancellationToken))
+                    var audience = Audience(session, program, trigger, everyone);
+                    await EnterAsync(session, program, trigger, audience, cancellationToken);
+                    foreach (var id in audience)
                         dueRuns.Offer(session.HeldRunsOf(id));
                 }
 
@@ -527,29 +529,29 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
             // Most pages of a daily audience hold nobody who enters: those need no transaction.
             after = ids[^1];
-            if (!customers.Any(c => MayBeInAudience(session, program, trigger, c)))
+            var audience = Audience(session, program, trigger, customers);
+            if (audience.Count == 0)
                 continue;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var before = db.Runs.Local.Count;
-            await EnterAudienceAsync(session, program, trigger, customers, cancellationToken);
+            await EnterAsync(session, program, trigger, audience, cancellationToken);
             entered += db.Runs.Local.Count - before;
             await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
     }
 
-    /// <summary>
-    /// Those of <paramref name="customers"/> (read untracked) in the trigger's audience enter its flow,
-    /// subject to the entry rules, in the order given; returns the ids of those tested in.
-    /// </summary>
-    private async Task<List<string>> EnterAudienceAsync(EngineSession session, FlowProgram program, TriggerNode trigger, IReadOnlyList<CustomerRecord> customers, CancellationToken cancellationToken)
+    /// <summary>The ids of those of <paramref name="customers"/> (read untracked) who may be in the trigger's audience, in the order given.</summary>
+    private static List<string> Audience(EngineSession session, FlowProgram program, TriggerNode trigger, IReadOnlyList<CustomerRecord> customers) =>
+        customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
+
+    /// <summary>The <paramref name="audience"/> enters the trigger's flow, subject to the entry rules, in order.</summary>
+    private async Task EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, List<string> audience, CancellationToken cancellationToken)
     {
-        var audience = customers.Where(c => MayBeInAudience(session, program, trigger, c)).Select(c => c.Id).ToList();
         await session.PreloadAsync(audience, cancellationToken);
         foreach (var id in audience)
             await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
-        return audience;
     }
 
     /// <summary>The next <paramref name="batchSize"/> known (not anonymous) customers after <paramref name="after"/>, in id order, untracked.</summary>
