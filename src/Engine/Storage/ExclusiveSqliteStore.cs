@@ -34,6 +34,7 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(StorageSetup.SqliteConnectionString(path)) { Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken);
         var store = new ExclusiveSqliteStore(connection);
+        BulkWriter.KeepPrepared(connection);
         await using (var db = store.CreateDbContext())
             await StorageSetup.MigrateAsync(db, cancellationToken);
         await using var command = connection.CreateCommand();
@@ -94,6 +95,7 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
     {
         if (nextTimers is not null)
             await nextTimers.DisposeAsync();
+        BulkWriter.Release(connection);
         await connection.DisposeAsync();
     }
 }

@@ -19,7 +19,7 @@ public static class StorageSetup
         {
             case StorageProvider.Sqlite:
                 builder.UseSqlite(SqliteConnectionString(options.SqlitePath), Sqlite)
-                    .AddInterceptors(SqlitePragmas.Instance);
+                    .AddInterceptors(SqlitePragmas.Instance, SqliteCheckpointer.Instance);
                 break;
             default:
                 throw new NotSupportedException($"Storage provider {options.Provider} is not available yet; use Sqlite.");
@@ -65,7 +65,16 @@ public static class StorageSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }
 
-    /// <summary>Per-connection SQLite settings: WAL makes NORMAL sync durable enough and much faster.</summary>
+    /// <summary>
+    /// Waits for the background WAL checkpoints started so far (see <see cref="SqliteCheckpointer"/>):
+    /// before copying a closed store file, so that no checkpoint connection still holds its log.
+    /// </summary>
+    public static Task WaitForCheckpointsAsync() => SqliteCheckpointer.DrainAsync();
+
+    /// <summary>
+    /// Per-connection SQLite settings: WAL makes NORMAL sync durable enough and much faster; SQLite's
+    /// own checkpoint only as a backstop, the regular ones run in the background.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
@@ -81,7 +90,7 @@ public static class StorageSetup
         private static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages};";
             command.ExecuteNonQuery();
         }
     }

@@ -87,11 +87,12 @@ internal sealed class BenchStore : IAsyncDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // A background checkpoint still holding the file would keep its log from being folded in on close.
+        await StorageSetup.WaitForCheckpointsAsync();
         SqliteConnection.ClearAllPools();
         if (ownsFolder)
             Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true);
-        return ValueTask.CompletedTask;
     }
 }

@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Tests.Storage;
+
+/// <summary>
+/// The SQLite write path under the engine: the bulk writer's own prepared statements, and the WAL
+/// checkpoints that run beside the writer instead of inside its commits.
+/// </summary>
+public sealed class SqliteWritePathTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-write-path-");
+    private FlowDbContextFactory databases = null!;
+
+    private string Path => System.IO.Path.Combine(folder.FullName, "engine.db");
+
+    public async Task InitializeAsync() => databases = await FlowDbContextFactory.SqliteAsync(Path);
+
+    public async Task DisposeAsync()
+    {
+        await StorageSetup.WaitForCheckpointsAsync();
+        SqliteConnection.ClearAllPools();
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Bulk_writes_store_every_column_as_EF_reads_it_back()
+    {
+        var key = Guid.CreateVersion7();
+        var at = new DateTimeOffset(2026, 3, 2, 10, 30, 15, TimeSpan.FromHours(2));
+        await using (var db = databases.CreateDbContext())
+        {
+            await BulkWriter.InsertAsync(db, [Event(key, at, "e-1")], CancellationToken.None);
+            db.Customers.Add(new CustomerRecord { Id = "c-1", TotalSpent = 12.5m, Email = null, IsAnonymous = true });
+            Assert.True(await BulkWriter.SaveAsync(db, CancellationToken.None));
+        }
+
+        await using var check = databases.CreateDbContext();
+        var stored = await check.Events.SingleAsync();
+        Assert.Equal((key, "cart.added", "c-1", at, "{\"price\":19.9}"), (stored.Key, stored.Type, stored.CustomerId, stored.OccurredAt, stored.PropertiesJson));
+        Assert.Null(stored.AnonymousId);
+        var customer = await check.Customers.SingleAsync();
+        Assert.Equal((12.5m, true, (string?)null), (customer.TotalSpent, customer.IsAnonymous, customer.Email));
+    }
+
+    [Fact]
+    public async Task A_broken_unique_key_fails_with_SQLites_error_and_writes_nothing_of_the_batch()
+    {
+        await using var db = databases.CreateDbContext();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var error = await Assert.ThrowsAsync<SqliteException>(() => BulkWriter.InsertAsync(db,
+                [Event(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch, "same"), Event(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch, "same")],
+                CancellationToken.None));
+            Assert.Equal(19, error.SqliteErrorCode);   // SQLITE_CONSTRAINT
+            Assert.Contains("Events.EventId", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await db.Events.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_write_outside_a_transaction_waits_for_another_connections_lock()
+    {
+        await using var other = new SqliteConnection(StorageSetup.SqliteConnectionString(Path));
+        await other.OpenAsync();
+        var holder = (SqliteTransaction)await other.BeginTransactionAsync();
+        await using (var command = other.CreateCommand())
+        {
+            command.Transaction = holder;
+            command.CommandText = "INSERT INTO \"CustomerOrders\" (\"CustomerId\", \"OrderId\") VALUES ('c-0', 'o-0')";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            await holder.CommitAsync();
+        });
+        await using var db = databases.CreateDbContext();
+        await BulkWriter.InsertAsync(db, [Event(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch, "e-1")], CancellationToken.None);
+        await release;
+
+        Assert.Equal(1, await db.Events.CountAsync());
+        Assert.Equal(1, await db.CustomerOrders.CountAsync());
+    }
+
+    [Fact]
+    public async Task Committed_pages_reach_the_database_file_in_the_background_while_the_connection_stays_open()
+    {
+        await using var db = databases.CreateDbContext();
+        await db.Database.OpenConnectionAsync();
+        var before = new FileInfo(Path).Length;
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var events = Enumerable.Range(0, 2_000).Select(i => Event(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch, $"e-{batch}-{i}")).ToList();
+            await BulkWriter.InsertAsync(db, events, CancellationToken.None);
+            await transaction.CommitAsync();
+            await StorageSetup.WaitForCheckpointsAsync();
+            await Task.Delay(SqliteCheckpointer.Interval);
+        }
+
+        // Far below SQLite's own (backstop) threshold, so only the background checkpoint moved them.
+        Assert.True(new FileInfo(System.IO.Path.Combine(folder.FullName, "engine.db-wal")).Length < SqliteCheckpointer.BackstopPages * 4096L);
+        Assert.True(new FileInfo(Path).Length > before + 500_000, $"the database file grew from {before} to {new FileInfo(Path).Length} bytes");
+        Assert.Equal(6_000, await db.Events.CountAsync());
+    }
+
+    private static EventRecord Event(Guid key, DateTimeOffset at, string eventId) => new()
+    {
+        Key = key,
+        EventId = eventId,
+        Type = "cart.added",
+        CustomerId = "c-1",
+        OccurredAt = at,
+        ReceivedAt = at,
+        PropertiesJson = "{\"price\":19.9}",
+    };
+}
