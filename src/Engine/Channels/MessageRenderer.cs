@@ -26,6 +26,9 @@ public sealed class MessageRenderer
         return parsed.Render(context);
     }
 
+    // Looked up once per zone: the system lookup takes a process-wide lock on every call, and a batch renders thousands.
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
+
     private static TimeZoneInfo ToTimeZoneInfo(DateTimeZone zone) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(zone.Id, out var info) ? info : TimeZoneInfo.Utc;
+        Zones.GetOrAdd(zone.Id, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var info) ? info : TimeZoneInfo.Utc);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodaTime;
@@ -23,22 +22,27 @@ public static class CustomerProfile
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Parsed forms of the JSON columns, keyed by the (immutable) text itself: expressions read a
-    // profile many times per batch, and every change writes a new text, so a cached parse is never stale.
-    // One table per column: equal texts of different columns ("{}") must not share a parse.
-    private static readonly ConditionalWeakTable<string, IReadOnlyDictionary<string, string>> AttributeViews = new();
-    private static readonly ConditionalWeakTable<string, IReadOnlyList<string>> TagViews = new();
-    private static readonly ConditionalWeakTable<string, IReadOnlyDictionary<string, bool>> ConsentViews = new();
-
     private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
     private static readonly IReadOnlyList<string> NoTags = [];
     private static readonly IReadOnlyDictionary<string, bool> NoConsent = new Dictionary<string, bool>();
 
-    // Most profiles hold empty columns, and a row read again is a new string instance that misses the
-    // table (adding to it takes a lock): empty texts get one shared empty view.
-    private static T View<T>(ConditionalWeakTable<string, T> table, string json, T empty)
-        where T : class =>
-        json is "{}" or "[]" ? empty : table.GetValue(json, text => JsonSerializer.Deserialize<T>(text, Json)!);
+    /// <summary>The attributes as a read-only view, parsed once per text (see <see cref="CustomerRecord.Views"/>).</summary>
+    public static IReadOnlyDictionary<string, string> AttributesView(CustomerRecord c) =>
+        View(ref Views(c).Attributes, c.AttributesJson, NoAttributes);
+
+    private static ParsedColumns Views(CustomerRecord c) => c.Views ??= new ParsedColumns();
+
+    // Expressions and templates read a profile many times per batch, and every change writes a new
+    // text, so a parse kept beside the very string it came from is never stale. Kept on the row, not
+    // in a table keyed by the text: a profile read again is a new string, and a weak table's entry
+    // for each (a lock and a dependent handle) cost more than the parse it saved.
+    private static T View<T>(ref (string? Text, T? View) parsed, string json, T empty)
+        where T : class
+    {
+        if (!ReferenceEquals(parsed.Text, json) || parsed.View is null)
+            parsed = (json, json is "{}" or "[]" ? empty : JsonSerializer.Deserialize<T>(json, Json)!);
+        return parsed.View!;
+    }
 
     public static Dictionary<string, string> Attributes(CustomerRecord c) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(c.AttributesJson, Json) ?? [];
@@ -160,9 +164,9 @@ public static class CustomerProfile
     /// <summary>The <c>customer</c> expression input at <paramref name="now"/>; without a <paramref name="counter"/> event counts are 0.</summary>
     public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter? counter, string storeTimeZone, bool requireOptIn = false)
     {
-        var consent = View(ConsentViews, c.ConsentJson, NoConsent);
+        var consent = View(ref Views(c).Consent, c.ConsentJson, NoConsent);
         bool Allowed(string channel) => consent.TryGetValue(channel, out var yes) ? yes : !requireOptIn;
-        var attributes = View(AttributeViews, c.AttributesJson, NoAttributes);
+        var attributes = AttributesView(c);
         return new CustomerInput(counter)
         {
             Id = c.Id,
@@ -177,7 +181,7 @@ public static class CustomerProfile
             CartValue = c.CartValue,
             LastOrderAt = c.LastOrderAt,
             LastSeenAt = c.LastSeenAt,
-            Tags = View(TagViews, c.TagsJson, NoTags),
+            Tags = View(ref Views(c).Tags, c.TagsJson, NoTags),
             Attributes = new ValueBag(attributes),
             Rfm = c.RfmSegment is null ? RfmScore.Unscored : new RfmScore(c.RfmR, c.RfmF, c.RfmM, c.RfmSegment),
             Tier = c.Tier,

@@ -39,8 +39,8 @@ internal static class TemplateModel
     /// <summary>The <c>customer</c> part of the model: profile, attributes and computed facts.</summary>
     public static Dictionary<string, object?> Customer(CustomerRecord customer, Expressions.CustomerInput input)
     {
-        var attributes = CustomerProfile.Attributes(customer);
-        return new Dictionary<string, object?>
+        var attributes = CustomerProfile.AttributesView(customer);
+        return new Dictionary<string, object?>(capacity: 18)
         {
             ["id"] = customer.Id,
             ["email"] = customer.Email,

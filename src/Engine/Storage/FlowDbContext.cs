@@ -47,6 +47,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
 
         modelBuilder.Entity<CustomerRecord>(e =>
         {
+            e.Ignore(c => c.Views);
             e.HasKey(c => c.Id);
             e.HasIndex(c => c.Email);
             e.HasIndex(c => c.TimeZone);

@@ -51,6 +51,9 @@ public sealed class CustomerRecord
     public int RfmM { get; set; }
 
     public string? RfmSegment { get; set; }
+
+    /// <summary>Parsed forms of the JSON columns, each with the text it came from (not stored; see CustomerProfile).</summary>
+    internal ParsedColumns? Views { get; set; }
 }
 
 /// <summary>An order counted once per customer, whatever number of events repeat it.</summary>
@@ -410,4 +413,14 @@ public sealed class CampaignRecord
 
     /// <summary>The campaign this one was copied from.</summary>
     public long? DuplicatedFrom { get; set; }
+}
+
+/// <summary>A customer row's JSON columns as last parsed, each beside the very string it was parsed from.</summary>
+internal sealed class ParsedColumns
+{
+    public (string? Text, IReadOnlyDictionary<string, string>? View) Attributes;
+
+    public (string? Text, IReadOnlyList<string>? View) Tags;
+
+    public (string? Text, IReadOnlyDictionary<string, bool>? View) Consent;
 }
