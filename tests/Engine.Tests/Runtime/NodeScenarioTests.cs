@@ -233,6 +233,31 @@ public sealed class NodeScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Profile_actions_after_a_delay_are_written_by_the_tick()
+    {
+        // The tick reads profiles untracked; each action must still land in the store.
+        await h.PublishAsync(Flow(
+            """
+            { "id": "t", "type": "trigger", "on": "event", "event": "order.placed" },
+            { "id": "later", "type": "delay", "for": "PT2H" },
+            { "id": "tag", "type": "action", "do": "tag", "tag": "buyer" },
+            { "id": "untag", "type": "action", "do": "untag", "tag": "lapsed" },
+            { "id": "set", "type": "action", "do": "set", "attribute": "lastOrderTotal", "expression": "customer.TotalSpent * 2" },
+            { "id": "points", "type": "action", "do": "points", "points": -5 }
+            """,
+            """{ "from": "t", "to": "later" }, { "from": "later", "to": "tag" }, { "from": "tag", "to": "untag" }, { "from": "untag", "to": "set" }, { "from": "set", "to": "points" }"""));
+        await h.WithDbAsync(async db => db.Customers.Add(new CustomerRecord { Id = "c1", TagsJson = """["lapsed","vip"]""", Points = 20 }));
+        await h.SendAsync("order.placed", "c1", new { orderId = "o1", total = 21.5 });
+
+        await h.AdvanceAsync(TimeSpan.FromHours(3));
+
+        var customer = (await h.CustomerAsync("c1"))!;
+        Assert.Equal(("""["vip","buyer"]""", 15), (customer.TagsJson, customer.Points));
+        Assert.Contains("\"lastOrderTotal\":\"43.0\"", customer.AttributesJson);
+        Assert.All(await h.RunsAsync(), r => Assert.Equal(RunStatus.Completed, r.Status));
+    }
+
+    [Fact]
     public async Task An_expression_that_throws_fails_the_step_with_its_message_and_never_reads_as_false()
     {
         await h.PublishAsync(Flow(
