@@ -123,6 +123,13 @@ internal sealed class EngineSession
     /// <summary>Adds a line to a run's step log.</summary>
     public void Add(StepRecord step) => newSteps.Add(step);
 
+    // A tick's due runs, read untracked and written whole with the batch: all of them change, and
+    // the change tracker's snapshot, detection and acceptance for each cost more than the write.
+    private readonly List<RunRecord> untrackedRuns = [];
+
+    /// <summary>Runs the caller read untracked and will change: written whole, by id, with the batch.</summary>
+    public void AddUntracked(IReadOnlyList<RunRecord> runs) => untrackedRuns.AddRange(runs);
+
     /// <summary>
     /// Writes the events added so far, and nothing else: what reads the store's events in SQL (the
     /// quota's audience of last week) then sees them, without the cost of detecting every change.
@@ -154,10 +161,12 @@ internal sealed class EngineSession
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);
             await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
+            await BulkWriter.UpdateAsync(Db, untrackedRuns, cancellationToken);
             await BulkWriter.SaveAsync(Db, cancellationToken);
         }
         else
         {
+            Db.Runs.UpdateRange(untrackedRuns);
             Db.Events.AddRange(newEvents);
             Db.Steps.AddRange(newSteps);
             Db.Messages.AddRange(newMessages);
@@ -169,6 +178,7 @@ internal sealed class EngineSession
         newEvents.Clear();
         newSteps.Clear();
         newMessages.Clear();
+        untrackedRuns.Clear();
     }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;

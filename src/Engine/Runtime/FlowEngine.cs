@@ -448,6 +448,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             return 0;
 
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now) { Memory = Memory };
+        session.AddUntracked(due);
         await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
@@ -475,8 +476,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's
     // per-call work on the query's expression tree cost more than running it.
+    // Untracked: the batch writes them whole (EngineSession.AddUntracked).
     private static readonly Func<FlowDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<RunRecord>> DueRuns =
-        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs.AsNoTracking()
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
             .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
             .Take(batchSize));

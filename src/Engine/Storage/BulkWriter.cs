@@ -126,6 +126,37 @@ internal static class BulkWriter
         }
     }
 
+    /// <summary>
+    /// Writes every column of rows the change tracker never saw (a tick's due runs, read untracked),
+    /// by primary key: each must exist, as EF's own check for an update demands.
+    /// </summary>
+    public static async Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+            return;
+        var (statements, owned) = await StatementsAsync(db, cancellationToken);
+        try
+        {
+            var type = db.Model.FindEntityType(typeof(T))!;
+            var statement = statements.Prepared(type, $"update-all {type.Name}", () =>
+            {
+                var keys = type.FindPrimaryKey()!.Properties;
+                var columns = type.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
+                var sets = string.Join(", ", columns.Select((p, i) => $"{Column(p)} = @p{i}"));
+                var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + i}"));
+                return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. columns, .. keys]);
+            });
+            foreach (var row in rows)
+                Execute(statement, row, expectOneRow: true);
+        }
+        finally
+        {
+            if (owned)
+                statements.Dispose();
+        }
+    }
+
     /// <summary>The connection's kept statements, or a set for this call only (owned: the caller disposes it).</summary>
     private static async Task<(Statements Statements, bool Owned)> StatementsAsync(DbContext db, CancellationToken cancellationToken)
     {
