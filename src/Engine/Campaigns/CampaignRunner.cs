@@ -75,7 +75,7 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
         {
             // Under a global pause the campaign waits; a start that slips past the late-send window
             // would reach customers at a moment nobody chose, so it is called off instead.
-            var late = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : Period.FromHours(1);
+            var late = settings.Guardrails.LateSendPeriod();
             if (LocalClock.Add(startAt, late, DateTimeZone.Utc) >= now)
                 return campaign.Status;
             return await CannotDeliverAsync(db, campaign, now, CannotDeliverReasons.PausedPastStart,

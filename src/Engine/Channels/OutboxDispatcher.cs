@@ -75,7 +75,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
         // A replay has no crash to survive and delivers to a recorder: its batch is one transaction.
         await using var replay = DeliversOnTime ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var settings = await Control.SettingsAsync(db, cancellationToken);
-        var lateWindow = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
+        var lateWindow = settings.Guardrails.LateSendPeriod();
         var contacts = new Dictionary<string, (string? Email, string? Phone)>();
         await foreach (var contact in Contacts(db, [.. due.Select(m => m.CustomerId).Distinct()]).WithCancellation(cancellationToken))
             contacts[contact.Id] = (contact.Email, contact.Phone);
@@ -107,7 +107,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<FlowDbContext> databases,
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(settings);
-        var lateWindow = Durations.TryParse(settings.Guardrails.LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
+        var lateWindow = settings.Guardrails.LateSendPeriod();
         return DeliverAsync(message, (email, phone), message.DueAt, lateWindow, cancellationToken);
     }
 

@@ -54,6 +54,9 @@ public sealed record GuardrailSettings
 
     [Description("After a pause, a send whose moment passed more than this ISO-8601 duration ago is skipped, not sent late; default PT1H.")]
     public string LateSendWindow { get; init; } = "PT1H";
+
+    /// <summary><see cref="LateSendWindow"/> as a period (one hour if it does not parse; validation reports that).</summary>
+    public NodaTime.Period LateSendPeriod() => Durations.TryParse(LateSendWindow, out var window) ? window : NodaTime.Period.FromHours(1);
 }
 
 public sealed record WeeklyQuota

@@ -75,9 +75,10 @@ internal static class BulkWriter
         if (pending.Count == 0)
             return true;
 
-        var (statements, owned) = await StatementsAsync(db, cancellationToken);
-        try
+        using (var lease = await LeaseAsync(db, cancellationToken))
         {
+            var statements = lease.Statements;
+
             // Removals first, as EF orders them: a removed row and a new one may share a unique key.
             foreach (var entry in pending.Where(e => e.State == EntityState.Deleted))
                 Execute(Delete(entry, statements), entry.Entity, expectOneRow: true);
@@ -88,11 +89,6 @@ internal static class BulkWriter
                 if (Update(entry, statements) is { } statement)
                     Execute(statement, entry.Entity, expectOneRow: true);
             }
-        }
-        finally
-        {
-            if (owned)
-                statements.Dispose();
         }
 
         // A new row whose key the database generated is not read back: nothing in a batch looks it up
@@ -112,18 +108,10 @@ internal static class BulkWriter
     {
         if (rows.Count == 0)
             return;
-        var (statements, owned) = await StatementsAsync(db, cancellationToken);
-        try
-        {
-            var statement = Insert(db.Model.FindEntityType(typeof(T))!, statements);
-            foreach (var row in rows)
-                Execute(statement, row, expectOneRow: false);
-        }
-        finally
-        {
-            if (owned)
-                statements.Dispose();
-        }
+        using var lease = await LeaseAsync(db, cancellationToken);
+        var statement = Insert(db.Model.FindEntityType(typeof(T))!, lease.Statements);
+        foreach (var row in rows)
+            Execute(statement, row, expectOneRow: false);
     }
 
     /// <summary>
@@ -135,35 +123,30 @@ internal static class BulkWriter
     {
         if (rows.Count == 0)
             return;
-        var (statements, owned) = await StatementsAsync(db, cancellationToken);
-        try
-        {
-            var type = db.Model.FindEntityType(typeof(T))!;
-            var statement = statements.Prepared(type, $"update-all {type.Name}", () =>
-            {
-                var keys = type.FindPrimaryKey()!.Properties;
-                var columns = type.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
-                var sets = string.Join(", ", columns.Select((p, i) => $"{Column(p)} = @p{i}"));
-                var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + i}"));
-                return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. columns, .. keys]);
-            });
-            foreach (var row in rows)
-                Execute(statement, row, expectOneRow: true);
-        }
-        finally
-        {
-            if (owned)
-                statements.Dispose();
-        }
+        using var lease = await LeaseAsync(db, cancellationToken);
+        var type = db.Model.FindEntityType(typeof(T))!;
+        var statement = lease.Statements.Prepared(type, $"update-all {type.Name}", () =>
+            UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey())]));
+        foreach (var row in rows)
+            Execute(statement, row, expectOneRow: true);
     }
 
-    /// <summary>The connection's kept statements, or a set for this call only (owned: the caller disposes it).</summary>
-    private static async Task<(Statements Statements, bool Owned)> StatementsAsync(DbContext db, CancellationToken cancellationToken)
+    /// <summary>The connection's kept statements, or a set for this call only, finalized when the lease ends.</summary>
+    private static async Task<StatementLease> LeaseAsync(DbContext db, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
             await connection.OpenAsync(cancellationToken);
-        return Kept.TryGetValue(connection, out var kept) ? (kept, false) : (new Statements((SqliteConnection)connection), true);
+        return Kept.TryGetValue(connection, out var kept) ? new StatementLease(kept, Owned: false) : new StatementLease(new Statements((SqliteConnection)connection), Owned: true);
+    }
+
+    private readonly record struct StatementLease(Statements Statements, bool Owned) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Owned)
+                Statements.Dispose();
+        }
     }
 
     private static void Execute(Statement statement, object entity, bool expectOneRow)
@@ -201,13 +184,16 @@ internal static class BulkWriter
         if (changedBits == 0)
             return null;
         return statements.Prepared(type, $"update {type.Name} {changedBits}", () =>
-        {
-            var changed = properties.Where((_, i) => (changedBits & (1UL << i)) != 0).ToList();
-            var keys = type.FindPrimaryKey()!.Properties;
-            var sets = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = @p{i}"));
-            var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{changed.Count + i}"));
-            return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. changed, .. keys]);
-        });
+            UpdateSql(type, [.. properties.Where((_, i) => (changedBits & (1UL << i)) != 0)]));
+    }
+
+    /// <summary>An UPDATE of these columns by primary key; parameters: the columns, then the key.</summary>
+    private static (string Sql, IReadOnlyList<IProperty> Columns) UpdateSql(IEntityType type, IReadOnlyList<IProperty> columns)
+    {
+        var keys = type.FindPrimaryKey()!.Properties;
+        var sets = string.Join(", ", columns.Select((p, i) => $"{Column(p)} = @p{i}"));
+        var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + i}"));
+        return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. columns, .. keys]);
     }
 
     private static Statement Delete(EntityEntry entry, Statements statements)

@@ -213,48 +213,49 @@ public sealed class NodeScenarioTests : IAsyncLifetime
     [Fact]
     public async Task Tag_untag_set_and_points_update_the_profile()
     {
-        await h.PublishAsync(Flow(
-            """
-            { "id": "t", "type": "trigger", "on": "event", "event": "order.placed" },
-            { "id": "tag", "type": "action", "do": "tag", "tag": "buyer" },
-            { "id": "untag", "type": "action", "do": "untag", "tag": "lapsed" },
-            { "id": "set", "type": "action", "do": "set", "attribute": "lastOrderTotal", "expression": "customer.TotalSpent * 2" },
-            { "id": "points", "type": "action", "do": "points", "points": -5 }
-            """,
-            """{ "from": "t", "to": "tag" }, { "from": "tag", "to": "untag" }, { "from": "untag", "to": "set" }, { "from": "set", "to": "points" }"""));
-        await h.WithDbAsync(async db => db.Customers.Add(new CustomerRecord { Id = "c1", TagsJson = """["lapsed","vip"]""", Points = 20 }));
+        await PublishProfileActionsAsync(delay: null);
 
         await h.SendAsync("order.placed", "c1", new { orderId = "o1", total = 21.5 });
 
-        var customer = (await h.CustomerAsync("c1"))!;
-        Assert.Equal("""["vip","buyer"]""", customer.TagsJson);
-        Assert.Equal(15, customer.Points);
-        Assert.Contains("\"lastOrderTotal\":\"43.0\"", customer.AttributesJson);
+        AssertProfileActionsApplied((await h.CustomerAsync("c1"))!);
     }
 
     [Fact]
     public async Task Profile_actions_after_a_delay_are_written_by_the_tick()
     {
         // The tick reads profiles untracked; each action must still land in the store.
+        await PublishProfileActionsAsync(delay: "PT2H");
+        await h.SendAsync("order.placed", "c1", new { orderId = "o1", total = 21.5 });
+
+        await h.AdvanceAsync(TimeSpan.FromHours(3));
+
+        AssertProfileActionsApplied((await h.CustomerAsync("c1"))!);
+        Assert.All(await h.RunsAsync(), r => Assert.Equal(RunStatus.Completed, r.Status));
+    }
+
+    /// <summary>order.placed → (an optional delay) → tag buyer → untag lapsed → set lastOrderTotal → points −5, for c1 (tags lapsed and vip, 20 points).</summary>
+    private async Task PublishProfileActionsAsync(string? delay)
+    {
+        var wait = delay is null ? "" : $$"""{ "id": "later", "type": "delay", "for": "{{delay}}" },""";
+        var toActions = delay is null ? """{ "from": "t", "to": "tag" }""" : """{ "from": "t", "to": "later" }, { "from": "later", "to": "tag" }""";
         await h.PublishAsync(Flow(
-            """
+            $$"""
             { "id": "t", "type": "trigger", "on": "event", "event": "order.placed" },
-            { "id": "later", "type": "delay", "for": "PT2H" },
+            {{wait}}
             { "id": "tag", "type": "action", "do": "tag", "tag": "buyer" },
             { "id": "untag", "type": "action", "do": "untag", "tag": "lapsed" },
             { "id": "set", "type": "action", "do": "set", "attribute": "lastOrderTotal", "expression": "customer.TotalSpent * 2" },
             { "id": "points", "type": "action", "do": "points", "points": -5 }
             """,
-            """{ "from": "t", "to": "later" }, { "from": "later", "to": "tag" }, { "from": "tag", "to": "untag" }, { "from": "untag", "to": "set" }, { "from": "set", "to": "points" }"""));
+            toActions + """, { "from": "tag", "to": "untag" }, { "from": "untag", "to": "set" }, { "from": "set", "to": "points" }"""));
         await h.WithDbAsync(async db => db.Customers.Add(new CustomerRecord { Id = "c1", TagsJson = """["lapsed","vip"]""", Points = 20 }));
-        await h.SendAsync("order.placed", "c1", new { orderId = "o1", total = 21.5 });
+    }
 
-        await h.AdvanceAsync(TimeSpan.FromHours(3));
-
-        var customer = (await h.CustomerAsync("c1"))!;
-        Assert.Equal(("""["vip","buyer"]""", 15), (customer.TagsJson, customer.Points));
+    private static void AssertProfileActionsApplied(CustomerRecord customer)
+    {
+        Assert.Equal("""["vip","buyer"]""", customer.TagsJson);
+        Assert.Equal(15, customer.Points);
         Assert.Contains("\"lastOrderTotal\":\"43.0\"", customer.AttributesJson);
-        Assert.All(await h.RunsAsync(), r => Assert.Equal(RunStatus.Completed, r.Status));
     }
 
     [Fact]
