@@ -19,7 +19,12 @@ internal sealed class EngineSession
     private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Flow, string Customer), EntryRecord> entries = [];
+    private readonly HeldRows<(string Flow, string Customer), EntryRecord, (DateTimeOffset, int)> entries =
+        new(e => (e.FlowId, e.CustomerId), e => (e.LastEnteredAt, e.Entries));
+
+    // Runs and entries are read untracked and written by the session (see HeldRows): a batch reads
+    // every open run and entry of its customers and changes a few.
+    private readonly HeldRows<Guid, RunRecord, RunColumns> runs = new(r => r.Id, RunColumns.Of);
     private readonly HashSet<(string Customer, string Order)> orders = [];
     private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
@@ -123,12 +128,22 @@ internal sealed class EngineSession
     /// <summary>Adds a line to a run's step log.</summary>
     public void Add(StepRecord step) => newSteps.Add(step);
 
-    // A tick's due runs, read untracked and written whole with the batch: all of them change, and
-    // the change tracker's snapshot, detection and acceptance for each cost more than the write.
-    private readonly List<RunRecord> untrackedRuns = [];
+    /// <summary>
+    /// Runs the caller read untracked (due runs), seen from now on as their customers': the
+    /// instances the session holds, which are earlier ones for runs it had read already.
+    /// </summary>
+    public List<RunRecord> Hold(IReadOnlyList<RunRecord> read) => read.Select(Hold).ToList();
 
-    /// <summary>Runs the caller read untracked and will change: written whole, by id, with the batch.</summary>
-    public void AddUntracked(IReadOnlyList<RunRecord> runs) => untrackedRuns.AddRange(runs);
+    private RunRecord Hold(RunRecord read)
+    {
+        var run = runs.Read(read);
+        if (ReferenceEquals(run, read))
+            Track(run);
+        return run;
+    }
+
+    /// <summary>How many runs the session has started.</summary>
+    public int RunsAdded => runs.AddedCount;
 
     /// <summary>
     /// Writes the events added so far, and nothing else: what reads the store's events in SQL (the
@@ -156,29 +171,38 @@ internal sealed class EngineSession
             Bump(writtenByWeek, WeekOf(message.DueAt));
         Db.ChangeTracker.DetectChanges();
         Memory?.Wrote(newEvents);
+        var (addedRuns, changedRuns) = runs.Unwritten();
+        var (addedEntries, changedEntries) = entries.Unwritten();
         if (BulkWriter.Supports(Db))
         {
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
+            await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
+            await BulkWriter.UpdateAsync(Db, changedRuns, cancellationToken);
+            await BulkWriter.InsertAsync(Db, addedEntries, cancellationToken);
+            await BulkWriter.UpdateAsync(Db, changedEntries, cancellationToken);
             await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);
             await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
-            await BulkWriter.UpdateAsync(Db, untrackedRuns, cancellationToken);
             await BulkWriter.SaveAsync(Db, cancellationToken);
         }
         else
         {
-            Db.Runs.UpdateRange(untrackedRuns);
             Db.Events.AddRange(newEvents);
+            Db.Runs.AddRange(addedRuns);
+            Db.Runs.UpdateRange(changedRuns);
+            Db.Entries.AddRange(addedEntries);
+            Db.Entries.UpdateRange(changedEntries);
             Db.Steps.AddRange(newSteps);
             Db.Messages.AddRange(newMessages);
             await Db.SaveChangesAsync(cancellationToken);
-            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord).ToList())
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord or RunRecord or EntryRecord).ToList())
                 entry.State = EntityState.Detached;
         }
 
+        runs.Written(changedRuns);
+        entries.Written(changedEntries);
         newEvents.Clear();
         newSteps.Clear();
         newMessages.Clear();
-        untrackedRuns.Clear();
     }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
@@ -192,9 +216,9 @@ internal sealed class EngineSession
             await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
                 customers[customer.Id] = customer;
             await foreach (var entry in Preloads.Entries(Db, chunk).WithCancellation(cancellationToken))
-                entries[(entry.FlowId, entry.CustomerId)] = entry;
+                entries.Read(entry);
             await foreach (var run in Preloads.OpenRuns(Db, chunk).WithCancellation(cancellationToken))
-                Track(run);
+                Hold(run);
             preloaded.UnionWith(chunk);
         }
     }
@@ -269,6 +293,7 @@ internal sealed class EngineSession
         preloaded.Clear();
         events.Clear();
         runsByCustomer.Clear();
+        runs.Clear();
         entries.Clear();
         Quota = null;
     }
@@ -276,15 +301,11 @@ internal sealed class EngineSession
     /// <summary>Adds a run to the session: written with the batch, and seen by the customer's later events.</summary>
     public void Add(RunRecord run)
     {
-        Db.Runs.Add(run);
+        runs.Add(run);
         Track(run);
     }
 
-    public void Add(EntryRecord entry)
-    {
-        Db.Entries.Add(entry);
-        entries[(entry.FlowId, entry.CustomerId)] = entry;
-    }
+    public void Add(EntryRecord entry) => entries.Add(entry);
 
     /// <summary>
     /// The known customers of <paramref name="stored"/> (in id order, as the store last committed them),
@@ -314,13 +335,6 @@ internal sealed class EngineSession
         return merged;
     }
 
-    /// <summary>Runs read by the caller (tracked by <see cref="Db"/>), seen from now on as the customer's.</summary>
-    public void Track(IEnumerable<RunRecord> runs)
-    {
-        foreach (var run in runs)
-            Track(run);
-    }
-
     /// <summary>The customer's runs this session holds (loaded or added), whatever their status.</summary>
     public IReadOnlyList<RunRecord> HeldRunsOf(string customerId) =>
         runsByCustomer.TryGetValue(customerId, out var runs) ? runs : [];
@@ -329,8 +343,7 @@ internal sealed class EngineSession
     {
         if (!runsByCustomer.TryGetValue(run.CustomerId, out var list))
             runsByCustomer[run.CustomerId] = list = [];
-        if (!list.Contains(run))
-            list.Add(run);
+        list.Add(run);
     }
 
     public async Task<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
@@ -376,7 +389,7 @@ internal sealed class EngineSession
     {
         if (!preloaded.Contains(customerId))
             await PreloadAsync([customerId], cancellationToken);
-        return entries.GetValueOrDefault((flowId, customerId));
+        return entries.Find((flowId, customerId));
     }
 
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
@@ -460,7 +473,7 @@ internal static class Preloads
         EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)));
 
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<EntryRecord>> Entries =
-        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Entries.Where(e => ids.Contains(e.CustomerId)));
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Entries.AsNoTracking().Where(e => ids.Contains(e.CustomerId)));
 
     public static readonly Func<FlowDbContext, Guid[], IAsyncEnumerable<EventRecord>> Events =
         EF.CompileAsyncQuery((FlowDbContext db, Guid[] keys) => db.Events.AsNoTracking().Where(e => keys.Contains(e.Key)));
@@ -471,5 +484,17 @@ internal static class Preloads
             db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= to));
 
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<RunRecord>> OpenRuns =
-        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Runs.Where(r => ids.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)));
+        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Runs.AsNoTracking().Where(r => ids.Contains(r.CustomerId) && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting)));
+}
+
+/// <summary>Every column of a run but its id: what tells a held run changed (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>
+internal readonly record struct RunColumns(
+    string FlowId, int Version, string CustomerId, RunStatus Status, string NodeId, DateTimeOffset? WakeAt, string? AwaitEvent,
+    DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, string? EndReason, Guid? EventKey, string? Branch, string? LastMessageNodeId,
+    int StepCount, int MessagesSent)
+{
+    public static RunColumns Of(RunRecord r) => new(
+        r.FlowId, r.Version, r.CustomerId, r.Status, r.NodeId, r.WakeAt, r.AwaitEvent,
+        r.EnteredAt, r.EndedAt, r.EndReason, r.EventKey, r.Branch, r.LastMessageNodeId,
+        r.StepCount, r.MessagesSent);
 }

@@ -139,12 +139,12 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     private static async Task<DueRunQueue> DueRunsAsync(EngineSession session, DateTimeOffset horizon, HashSet<string> held, CancellationToken cancellationToken)
     {
         var queue = new DueRunQueue(horizon);
-        var due = new List<RunRecord>();
+        var read = new List<RunRecord>();
         await foreach (var run in DueRunsBefore(session.Db, horizon, [.. held]).WithCancellation(cancellationToken))
-            due.Add(run);
-        if (due.Count == 0)
+            read.Add(run);
+        if (read.Count == 0)
             return queue;
-        session.Track(due);
+        var due = session.Hold(read);
         queue.Offer(due);
         await session.PreloadProfilesAsync(due.ConvertAll(r => r.CustomerId), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
@@ -152,7 +152,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     }
 
     private static readonly Func<FlowDbContext, DateTimeOffset, string[], IAsyncEnumerable<RunRecord>> DueRunsBefore =
-        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs.AsNoTracking()
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt < before && !held.Contains(r.FlowId)));
 
     /// <summary>
@@ -441,14 +441,14 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
-        var due = new List<RunRecord>();
+        var read = new List<RunRecord>();
         await foreach (var run in DueRuns(db, now, [.. held], batchSize).WithCancellation(cancellationToken))
-            due.Add(run);
-        if (due.Count == 0)
+            read.Add(run);
+        if (read.Count == 0)
             return 0;
 
         var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now) { Memory = Memory };
-        session.AddUntracked(due);
+        var due = session.Hold(read);
         await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         foreach (var run in due)
@@ -476,7 +476,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
     // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's
     // per-call work on the query's expression tree cost more than running it.
-    // Untracked: the batch writes them whole (EngineSession.AddUntracked).
+    // Untracked: the session writes those that change (EngineSession.Hold).
     private static readonly Func<FlowDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<RunRecord>> DueRuns =
         EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs.AsNoTracking()
             .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
@@ -536,9 +536,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 continue;
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var before = db.Runs.Local.Count;
+            var before = session.RunsAdded;
             await EnterAsync(session, program, trigger, audience, cancellationToken);
-            entered += db.Runs.Local.Count - before;
+            entered += session.RunsAdded - before;
             await session.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -606,9 +606,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 await session.PreloadAsync(due, cancellationToken);
                 foreach (var id in due)
                 {
-                    var before = db.Runs.Local.Count;
+                    var before = session.RunsAdded;
                     await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
-                    entered += db.Runs.Local.Count - before;
+                    entered += session.RunsAdded - before;
                 }
             }
         }

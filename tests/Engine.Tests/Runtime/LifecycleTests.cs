@@ -53,10 +53,15 @@ public sealed class LifecycleTests : IAsyncLifetime
         await h.SendAsync("store.followed", "c1");                // run over, cooldown not
         await h.AdvanceAsync(TimeSpan.FromDays(1));
         await h.SendAsync("store.followed", "c1");                // 3 days after the entry
+        await h.AdvanceAsync(TimeSpan.FromDays(2));
+        await h.SendAsync("store.followed", "c1");                // 2 days after the second entry
 
         var runs = await h.RunsAsync();
         Assert.Equal(2, runs.Count);
         Assert.Equal(EngineHarness.Start.AddDays(3), runs[1].EnteredAt);
+        await using var db = h.Databases.CreateDbContext();
+        var entry = await db.Entries.AsNoTracking().SingleAsync();
+        Assert.Equal((2, EngineHarness.Start.AddDays(3)), (entry.Entries, entry.LastEnteredAt));
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Tests.Runtime;
+
+/// <summary>The session's own bookkeeping of the runs and entries it reads untracked.</summary>
+public sealed class HeldRowsTests
+{
+    private static RunRecord Run() => new()
+    {
+        Id = Guid.CreateVersion7(),
+        FlowId = "cart",
+        Version = 1,
+        CustomerId = "c-1",
+        Status = RunStatus.Waiting,
+        NodeId = "wait",
+        WakeAt = DateTimeOffset.UnixEpoch,
+        EnteredAt = DateTimeOffset.UnixEpoch,
+    };
+
+    public static TheoryData<string> RunColumnsButTheId() =>
+        [.. typeof(RunRecord).GetProperties().Where(p => p.CanWrite && p.Name != nameof(RunRecord.Id)).Select(p => p.Name)];
+
+    [Theory]
+    [MemberData(nameof(RunColumnsButTheId))]
+    public void A_change_to_any_column_of_a_run_read_makes_it_unwritten(string column)
+    {
+        var rows = new HeldRows<Guid, RunRecord, RunColumns>(r => r.Id, RunColumns.Of);
+        var run = rows.Read(Run());
+        Assert.Empty(rows.Unwritten().Changed);
+
+        var property = typeof(RunRecord).GetProperty(column)!;
+        property.SetValue(run, Other(property.PropertyType, property.GetValue(run)));
+
+        Assert.Same(run, Assert.Single(rows.Unwritten().Changed));
+        rows.Written(rows.Unwritten().Changed);
+        Assert.Empty(rows.Unwritten().Changed);
+    }
+
+    [Fact]
+    public void A_row_read_again_is_the_instance_held_and_a_new_one_is_added_once()
+    {
+        var rows = new HeldRows<Guid, RunRecord, RunColumns>(r => r.Id, RunColumns.Of);
+        var first = rows.Read(Run());
+        first.Status = RunStatus.Completed;
+        var again = new RunRecord { Id = first.Id, FlowId = "cart", CustomerId = "c-1", NodeId = "wait", Status = RunStatus.Waiting };
+        Assert.Same(first, rows.Read(again));
+
+        var added = Run();
+        rows.Add(added);
+        var (toInsert, changed) = rows.Unwritten();
+        Assert.Same(added, Assert.Single(toInsert));
+        Assert.Same(first, Assert.Single(changed));
+
+        rows.Written(changed);
+        Assert.Equal((0, 0), (rows.Unwritten().Added.Count, rows.Unwritten().Changed.Count));
+        added.StepCount++;
+        Assert.Same(added, Assert.Single(rows.Unwritten().Changed));
+        Assert.Equal(1, rows.AddedCount);
+    }
+
+    private static object Other(Type type, object? value)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        return underlying switch
+        {
+            _ when underlying == typeof(string) => (string?)value + "-changed",
+            _ when underlying == typeof(int) => (int)(value ?? 0) + 1,
+            _ when underlying == typeof(DateTimeOffset) => ((DateTimeOffset?)value ?? DateTimeOffset.UnixEpoch).AddMinutes(1),
+            _ when underlying == typeof(Guid) => Guid.CreateVersion7(),
+            _ when underlying.IsEnum => Enum.GetValues(underlying).Cast<object>().First(v => !v.Equals(value)),
+            _ => throw new InvalidOperationException($"No other value for a {type.Name} column: add one here."),
+        };
+    }
+}
