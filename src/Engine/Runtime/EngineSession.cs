@@ -15,15 +15,16 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// </summary>
 internal sealed class EngineSession
 {
-    private readonly Dictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
+    private readonly HeldRows<string, CustomerRecord, CustomerColumns> customers = new(c => c.Id, CustomerColumns.Of);
     private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly HeldRows<(string Flow, string Customer), EntryRecord, (DateTimeOffset, int)> entries =
         new(e => (e.FlowId, e.CustomerId), e => (e.LastEnteredAt, e.Entries));
 
-    // Runs and entries are read untracked and written by the session (see HeldRows): a batch reads
-    // every open run and entry of its customers and changes a few.
+    // Profiles, runs and entries are read untracked and written by the session (see HeldRows): a
+    // batch reads every profile, open run and entry of its customers and changes few of the runs and
+    // entries; a tick changes few of the profiles it reads.
     private readonly HeldRows<Guid, RunRecord, RunColumns> runs = new(r => r.Id, RunColumns.Of);
     private readonly HashSet<(string Customer, string Order)> orders = [];
     private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
@@ -173,8 +174,11 @@ internal sealed class EngineSession
         Memory?.Wrote(newEvents);
         var (addedRuns, changedRuns) = runs.Unwritten();
         var (addedEntries, changedEntries) = entries.Unwritten();
+        var (addedCustomers, changedCustomers) = customers.Unwritten();
         if (BulkWriter.Supports(Db))
         {
+            await BulkWriter.InsertAsync(Db, addedCustomers, cancellationToken);
+            await BulkWriter.UpdateAsync(Db, changedCustomers, cancellationToken);
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
             await BulkWriter.UpdateAsync(Db, changedRuns, cancellationToken);
@@ -186,6 +190,8 @@ internal sealed class EngineSession
         }
         else
         {
+            Db.Customers.AddRange(addedCustomers);
+            Db.Customers.UpdateRange(changedCustomers);
             Db.Events.AddRange(newEvents);
             Db.Runs.AddRange(addedRuns);
             Db.Runs.UpdateRange(changedRuns);
@@ -194,10 +200,11 @@ internal sealed class EngineSession
             Db.Steps.AddRange(newSteps);
             Db.Messages.AddRange(newMessages);
             await Db.SaveChangesAsync(cancellationToken);
-            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord or RunRecord or EntryRecord).ToList())
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord or RunRecord or EntryRecord or CustomerRecord).ToList())
                 entry.State = EntityState.Detached;
         }
 
+        customers.Written(changedCustomers);
         runs.Written(changedRuns);
         entries.Written(changedEntries);
         newEvents.Clear();
@@ -214,7 +221,7 @@ internal sealed class EngineSession
         foreach (var chunk in missing.Chunk(500))
         {
             await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
-                customers[customer.Id] = customer;
+                customers.Read(customer);
             await foreach (var entry in Preloads.Entries(Db, chunk).WithCancellation(cancellationToken))
                 entries.Read(entry);
             await foreach (var run in Preloads.OpenRuns(Db, chunk).WithCancellation(cancellationToken))
@@ -226,25 +233,16 @@ internal sealed class EngineSession
     /// <summary>
     /// Loads only the profiles of these customers, for a batch that enters no one and reacts to no
     /// event (a tick): their entries and open runs are still read on first use, as for any customer
-    /// not preloaded. The profiles are read untracked: a tick mostly only reads them, and checking
-    /// every one of them for changes took a tenth of a tick. Whatever changes one first makes the
-    /// session track it (<see cref="CustomerAsync"/>, <see cref="Modifying"/>).
+    /// not preloaded.
     /// </summary>
     public async Task PreloadProfilesAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
-        var missing = customerIds.Where(id => !customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        var missing = customerIds.Where(id => customers.Find(id) is null).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            await foreach (var customer in Preloads.UntrackedCustomers(Db, chunk).WithCancellation(cancellationToken))
-                customers[customer.Id] = customer;
+            await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
+                customers.Read(customer);
         }
-    }
-
-    /// <summary>Has the session track this profile from now on, before the caller changes it.</summary>
-    public void Modifying(CustomerRecord customer)
-    {
-        if (Db.Entry(customer).State == EntityState.Detached)
-            Db.Customers.Attach(customer);
     }
 
     /// <summary>Loads, in one query, the order ids already counted for these customers.</summary>
@@ -316,7 +314,7 @@ internal sealed class EngineSession
         if (customers.Count == 0)
             return stored;
         var storedIds = new HashSet<string>(stored.Select(c => c.Id), StringComparer.Ordinal);
-        var added = customers.Values.Where(c => !c.IsAnonymous && !storedIds.Contains(c.Id)).ToList();
+        var added = customers.All.Where(c => !c.IsAnonymous && !storedIds.Contains(c.Id)).ToList();
         added.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
 
         // Both lists are in id order: one pass merges them.
@@ -326,7 +324,7 @@ internal sealed class EngineSession
         {
             while (next < added.Count && string.CompareOrdinal(added[next].Id, customer.Id) < 0)
                 merged.Add(added[next++]);
-            var current = customers.TryGetValue(customer.Id, out var held) ? held : customer;
+            var current = customers.Find(customer.Id) ?? customer;
             if (!current.IsAnonymous)
                 merged.Add(current);
         }
@@ -346,31 +344,19 @@ internal sealed class EngineSession
         list.Add(run);
     }
 
+    /// <summary>The customer's profile, a new one if the store has none; what the caller changes in it is written with the batch.</summary>
     public async Task<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
     {
-        if (customers.TryGetValue(id, out var cached))
-        {
-            Modifying(cached);
-            return cached;
-        }
+        if (customers.Find(id) is { } held)
+            return held;
 
-        return await LoadCustomerAsync(id, cancellationToken);
-    }
+        var stored = preloaded.Contains(id) ? null : await Preloads.Customer(Db, id);
+        if (stored is not null)
+            return customers.Read(stored);
 
-    /// <summary>The customer's profile to read only (a tick's): a profile preloaded untracked stays so.</summary>
-    public Task<CustomerRecord> ProfileAsync(string id, CancellationToken cancellationToken) =>
-        customers.TryGetValue(id, out var cached) ? Task.FromResult(cached) : LoadCustomerAsync(id, cancellationToken);
-
-    private async Task<CustomerRecord> LoadCustomerAsync(string id, CancellationToken cancellationToken)
-    {
-        var customer = preloaded.Contains(id) ? null : await Db.Customers.FindAsync([id], cancellationToken);
-        if (customer is null)
-        {
-            customer = new CustomerRecord { Id = id };
-            Db.Customers.Add(customer);
-        }
-
-        return customers[id] = customer;
+        var customer = new CustomerRecord { Id = id };
+        customers.Add(customer);
+        return customer;
     }
 
     /// <summary>The customer's open runs (active or waiting), of one flow or all.</summary>
@@ -467,10 +453,10 @@ internal sealed class EngineSession
 internal static class Preloads
 {
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> Customers =
-        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.Where(c => ids.Contains(c.Id)));
-
-    public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> UntrackedCustomers =
         EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)));
+
+    public static readonly Func<FlowDbContext, string, Task<CustomerRecord?>> Customer =
+        EF.CompileAsyncQuery((FlowDbContext db, string id) => db.Customers.AsNoTracking().SingleOrDefault(c => c.Id == id));
 
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<EntryRecord>> Entries =
         EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Entries.AsNoTracking().Where(e => ids.Contains(e.CustomerId)));
@@ -497,4 +483,16 @@ internal readonly record struct RunColumns(
         r.FlowId, r.Version, r.CustomerId, r.Status, r.NodeId, r.WakeAt, r.AwaitEvent,
         r.EnteredAt, r.EndedAt, r.EndReason, r.EventKey, r.Branch, r.LastMessageNodeId,
         r.StepCount, r.MessagesSent);
+}
+
+/// <summary>Every stored column of a profile but its id (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>
+internal readonly record struct CustomerColumns(
+    bool IsAnonymous, string? Email, string? Phone, string AttributesJson, string TagsJson, string ConsentJson, string? TimeZone,
+    int Points, string? Tier, int OrderCount, decimal TotalSpent, decimal CartValue, DateTimeOffset? LastOrderAt,
+    DateTimeOffset? LastSeenAt, DateTimeOffset? FirstSeenAt, int RfmR, int RfmF, int RfmM, string? RfmSegment)
+{
+    public static CustomerColumns Of(CustomerRecord c) => new(
+        c.IsAnonymous, c.Email, c.Phone, c.AttributesJson, c.TagsJson, c.ConsentJson, c.TimeZone,
+        c.Points, c.Tier, c.OrderCount, c.TotalSpent, c.CartValue, c.LastOrderAt,
+        c.LastSeenAt, c.FirstSeenAt, c.RfmR, c.RfmF, c.RfmM, c.RfmSegment);
 }

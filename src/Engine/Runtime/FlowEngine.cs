@@ -233,7 +233,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 continue;
             if (held.Contains(message.FlowId))
                 continue;
-            var contact = await session.ProfileAsync(message.CustomerId, cancellationToken);
+            var contact = await session.CustomerAsync(message.CustomerId, cancellationToken);
             await deliverer.DeliverOnTimeAsync(message, contact.Email, contact.Phone, session.Settings, cancellationToken);
             delivered++;
         }
@@ -463,7 +463,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     private async Task AdvanceAsync(EngineSession session, RunRecord run, CancellationToken cancellationToken)
     {
         var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
-        var customer = await session.ProfileAsync(run.CustomerId, cancellationToken);
+        var customer = await session.CustomerAsync(run.CustomerId, cancellationToken);
         if (RunStepper.IsHeldSend(program, run))
         {
             await stepper.RetryHeldSendAsync(session, program, run, customer, cancellationToken);

@@ -1,7 +1,7 @@
 namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
-/// Rows a session reads untracked and writes itself (runs, entries): one instance per key, the
+/// Rows a session reads untracked and writes itself (profiles, runs, entries): one instance per key, the
 /// values each had when read, and those the session added. EF Core's change tracker did the same
 /// for them at two to three times the cost of the read — a snapshot of every column, boxed, and a
 /// scan of all of them at the end — while a batch changes few of the rows it reads.
@@ -44,6 +44,11 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
     }
 
     public TRow? Find(TKey key) => rows.GetValueOrDefault(key);
+
+    public int Count => rows.Count;
+
+    /// <summary>Every row held, read or added.</summary>
+    public IEnumerable<TRow> All => rows.Values;
 
     /// <summary>The rows to insert and those read whose columns changed since (or since the last write).</summary>
     public (IReadOnlyList<TRow> Added, IReadOnlyList<TRow> Changed) Unwritten()

@@ -207,12 +207,10 @@ internal sealed class RunStepper(MessageRenderer renderer)
                 return true;
 
             case ActionKind.Tag:
-                session.Modifying(customer);
                 CustomerProfile.SetTags(customer, CustomerProfile.Tags(customer).Append(action.Tag!));
                 break;
 
             case ActionKind.Untag:
-                session.Modifying(customer);
                 CustomerProfile.SetTags(customer, CustomerProfile.Tags(customer).Where(t => t != action.Tag));
                 break;
 
@@ -223,12 +221,10 @@ internal sealed class RunStepper(MessageRenderer renderer)
                     attributes.Remove(action.Attribute!);
                 else
                     attributes[action.Attribute!] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
-                session.Modifying(customer);
                 CustomerProfile.SetAttributes(customer, attributes);
                 break;
 
             case ActionKind.Points:
-                session.Modifying(customer);
                 customer.Points += action.Points!.Value;
                 break;
 

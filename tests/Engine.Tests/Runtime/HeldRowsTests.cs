@@ -37,6 +37,21 @@ public sealed class HeldRowsTests
         Assert.Empty(rows.Unwritten().Changed);
     }
 
+    public static TheoryData<string> ProfileColumnsButTheId() =>
+        [.. typeof(CustomerRecord).GetProperties().Where(p => p.CanWrite && p.Name != nameof(CustomerRecord.Id)).Select(p => p.Name)];
+
+    [Theory]
+    [MemberData(nameof(ProfileColumnsButTheId))]
+    public void A_change_to_any_column_of_a_profile_read_makes_it_unwritten(string column)
+    {
+        var rows = new HeldRows<string, CustomerRecord, CustomerColumns>(c => c.Id, CustomerColumns.Of);
+        var customer = rows.Read(new CustomerRecord { Id = "c-1" });
+        var property = typeof(CustomerRecord).GetProperty(column)!;
+        property.SetValue(customer, Other(property.PropertyType, property.GetValue(customer)));
+
+        Assert.Same(customer, Assert.Single(rows.Unwritten().Changed));
+    }
+
     [Fact]
     public void A_row_read_again_is_the_instance_held_and_a_new_one_is_added_once()
     {
@@ -66,6 +81,8 @@ public sealed class HeldRowsTests
         {
             _ when underlying == typeof(string) => (string?)value + "-changed",
             _ when underlying == typeof(int) => (int)(value ?? 0) + 1,
+            _ when underlying == typeof(decimal) => (decimal)(value ?? 0m) + 0.5m,
+            _ when underlying == typeof(bool) => !(bool)(value ?? false),
             _ when underlying == typeof(DateTimeOffset) => ((DateTimeOffset?)value ?? DateTimeOffset.UnixEpoch).AddMinutes(1),
             _ when underlying == typeof(Guid) => Guid.CreateVersion7(),
             _ when underlying.IsEnum => Enum.GetValues(underlying).Cast<object>().First(v => !v.Equals(value)),
