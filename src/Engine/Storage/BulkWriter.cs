@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -273,12 +274,18 @@ internal static class BulkWriter
             }
         }
 
+        // Text is encoded into one buffer per statement (SQLite copies what is bound): binding a .NET
+        // string allocated its UTF-8 copy, a few hundred MB over a replay.
+        private byte[] utf8 = new byte[256];
+
         private void Bind(int index, object value)
         {
             var rc = value switch
             {
                 DBNull => raw.sqlite3_bind_null(handle, index),
+                string { Length: > 0 } text => BindText(index, text),
                 string text => raw.sqlite3_bind_text(handle, index, text),
+                Guid guid => BindGuid(index, guid),
                 long number => raw.sqlite3_bind_int64(handle, index, number),
                 int number => raw.sqlite3_bind_int64(handle, index, number),
                 double number => raw.sqlite3_bind_double(handle, index, number),
@@ -286,6 +293,28 @@ internal static class BulkWriter
             };
             if (rc != raw.SQLITE_OK)
                 SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        private int BindText(int index, string text)
+        {
+            var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (utf8.Length < most)
+                utf8 = new byte[Math.Max(most, utf8.Length * 2)];
+            var length = Encoding.UTF8.GetBytes(text, utf8);
+            return raw.sqlite3_bind_text(handle, index, utf8.AsSpan(0, length));
+        }
+
+        /// <summary>A key as EF Core's SQLite provider stores it: text, upper case.</summary>
+        private int BindGuid(int index, Guid guid)
+        {
+            guid.TryFormat(utf8, out var length, "D");
+            for (var i = 0; i < length; i++)
+            {
+                if (utf8[i] is >= (byte)'a' and <= (byte)'f')
+                    utf8[i] -= 'a' - 'A';
+            }
+
+            return raw.sqlite3_bind_text(handle, index, utf8.AsSpan(0, length));
         }
 
         public void Dispose() => handle.Dispose();
@@ -306,7 +335,6 @@ internal static class BulkWriter
                 return converter.ConvertToProvider(value) ?? DBNull.Value;
             return value switch
             {
-                Guid guid => guid.ToString().ToUpperInvariant(),
                 bool flag => flag ? 1L : 0L,
                 decimal number => (double)number,
                 float number => (double)number,

@@ -32,16 +32,18 @@ public sealed class SqliteWritePathTests : IAsyncLifetime
         await using (var db = databases.CreateDbContext())
         {
             await BulkWriter.InsertAsync(db, [Event(key, at, "e-1")], CancellationToken.None);
-            db.Customers.Add(new CustomerRecord { Id = "c-1", TotalSpent = 12.5m, Email = null, IsAnonymous = true });
+            db.Customers.Add(new CustomerRecord { Id = "c-1", TotalSpent = 12.5m, Email = null, IsAnonymous = true, RfmSegment = "", AttributesJson = """{"firstName":"Zoë","city":"東京"}""" });
             Assert.True(await BulkWriter.SaveAsync(db, CancellationToken.None));
         }
 
         await using var check = databases.CreateDbContext();
-        var stored = await check.Events.SingleAsync();
+        // Looked up by key: EF compares the key as the text it writes itself.
+        var stored = await check.Events.SingleAsync(e => e.Key == key);
         Assert.Equal((key, "cart.added", "c-1", at, "{\"price\":19.9}"), (stored.Key, stored.Type, stored.CustomerId, stored.OccurredAt, stored.PropertiesJson));
         Assert.Null(stored.AnonymousId);
         var customer = await check.Customers.SingleAsync();
-        Assert.Equal((12.5m, true, (string?)null), (customer.TotalSpent, customer.IsAnonymous, customer.Email));
+        Assert.Equal((12.5m, true, (string?)null, ""), (customer.TotalSpent, customer.IsAnonymous, customer.Email, customer.RfmSegment));
+        Assert.Equal("""{"firstName":"Zoë","city":"東京"}""", customer.AttributesJson);
     }
 
     [Fact]
