@@ -164,9 +164,13 @@ public static class CustomerProfile
     /// <summary>The <c>customer</c> expression input at <paramref name="now"/>; without a <paramref name="counter"/> event counts are 0.</summary>
     public static CustomerInput ToInput(CustomerRecord c, DateTimeOffset now, IEventCounter? counter, string storeTimeZone, bool requireOptIn = false)
     {
-        var consent = View(ref Views(c).Consent, c.ConsentJson, NoConsent);
-        bool Allowed(string channel) => consent.TryGetValue(channel, out var yes) ? yes : !requireOptIn;
+        var views = Views(c);
         var attributes = AttributesView(c);
+        if (!ReferenceEquals(views.AttributeBag.From, attributes) || views.AttributeBag.Bag is null)
+            views.AttributeBag = (attributes, ReferenceEquals(attributes, NoAttributes) ? ValueBag.Empty : new ValueBag(attributes));
+        var consent = View(ref views.Consent, c.ConsentJson, NoConsent);
+        if (!ReferenceEquals(views.ConsentInput.From, consent) || views.ConsentInput.RequireOptIn != requireOptIn || views.ConsentInput.Input is null)
+            views.ConsentInput = (consent, requireOptIn, ToConsentInput(consent, requireOptIn));
         return new CustomerInput(counter)
         {
             Id = c.Id,
@@ -182,19 +186,33 @@ public static class CustomerProfile
             LastOrderAt = c.LastOrderAt,
             LastSeenAt = c.LastSeenAt,
             Tags = View(ref Views(c).Tags, c.TagsJson, NoTags),
-            Attributes = new ValueBag(attributes),
+            Attributes = views.AttributeBag.Bag,
             Rfm = c.RfmSegment is null ? RfmScore.Unscored : new RfmScore(c.RfmR, c.RfmF, c.RfmM, c.RfmSegment),
             Tier = c.Tier,
             Points = c.Points,
-            Consent = new ConsentInput
-            {
-                Chat = Allowed("chat"),
-                Email = Allowed("email"),
-                Sms = Allowed("sms"),
-                Push = Allowed("push"),
-                Whatsapp = Allowed("whatsapp"),
-            },
+            Consent = views.ConsentInput.Input,
             TimeZone = c.TimeZone ?? storeTimeZone,
+        };
+    }
+
+    // A daily audience builds an input for every customer every day: the consent and attribute
+    // inputs are kept beside the views they come from, and shared where nobody decided anything.
+    private static readonly ConsentInput NoDecisions = BuildConsentInput(NoConsent, requireOptIn: false);
+    private static readonly ConsentInput NoDecisionsOptIn = BuildConsentInput(NoConsent, requireOptIn: true);
+
+    private static ConsentInput ToConsentInput(IReadOnlyDictionary<string, bool> consent, bool requireOptIn) =>
+        consent.Count > 0 ? BuildConsentInput(consent, requireOptIn) : requireOptIn ? NoDecisionsOptIn : NoDecisions;
+
+    private static ConsentInput BuildConsentInput(IReadOnlyDictionary<string, bool> consent, bool requireOptIn)
+    {
+        bool Allowed(string channel) => consent.TryGetValue(channel, out var yes) ? yes : !requireOptIn;
+        return new ConsentInput
+        {
+            Chat = Allowed("chat"),
+            Email = Allowed("email"),
+            Sms = Allowed("sms"),
+            Push = Allowed("push"),
+            Whatsapp = Allowed("whatsapp"),
         };
     }
 

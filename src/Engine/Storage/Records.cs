@@ -423,4 +423,9 @@ internal sealed class ParsedColumns
     public (string? Text, IReadOnlyList<string>? View) Tags;
 
     public (string? Text, IReadOnlyDictionary<string, bool>? View) Consent;
+
+    /// <summary>The expression inputs built from the views above, each with the view it came from.</summary>
+    public (IReadOnlyDictionary<string, bool>? From, bool RequireOptIn, Expressions.ConsentInput? Input) ConsentInput;
+
+    public (IReadOnlyDictionary<string, string>? From, Expressions.ValueBag? Bag) AttributeBag;
 }
