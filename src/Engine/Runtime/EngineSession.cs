@@ -290,6 +290,7 @@ internal sealed class EngineSession
         customers.Clear();
         preloaded.Clear();
         events.Clear();
+        eventInputs.Clear();
         runsByCustomer.Clear();
         runs.Clear();
         entries.Clear();
@@ -409,9 +410,21 @@ internal sealed class EngineSession
     }
 
     public async Task<EventInput> EventAsync(Guid? key, CancellationToken cancellationToken) =>
-        await EventRecordAsync(key, cancellationToken) is { } record ? ToInput(record) : EventInput.None;
+        await EventRecordAsync(key, cancellationToken) is { } record ? InputOf(record) : EventInput.None;
 
-    public static EventInput ToInput(EventRecord record) => new()
+    // Every flow's trigger filter, condition and template reads its event's input: the properties
+    // are parsed once per event and batch, not once per reader.
+    private readonly Dictionary<Guid, EventInput> eventInputs = [];
+
+    /// <summary>The <c>event</c> input of expressions and templates for a stored event.</summary>
+    public EventInput InputOf(EventRecord record)
+    {
+        if (!eventInputs.TryGetValue(record.Key, out var input))
+            eventInputs[record.Key] = input = ToInput(record);
+        return input;
+    }
+
+    private static EventInput ToInput(EventRecord record) => new()
     {
         Type = record.Type,
         EventId = record.EventId,

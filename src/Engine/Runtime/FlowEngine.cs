@@ -342,7 +342,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (runs.Count == 0)
             return;
 
-        var eventInput = EngineSession.ToInput(record);
+        var eventInput = session.InputOf(record);
         foreach (var run in runs.Where(r => !held.Contains(r.FlowId)))
         {
             var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);

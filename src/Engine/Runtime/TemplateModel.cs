@@ -17,7 +17,7 @@ internal static class TemplateModel
     {
         var input = session.Input(customer);
         var eventRecord = await session.EventRecordAsync(run.EventKey, cancellationToken);
-        var @event = eventRecord is null ? Expressions.EventInput.None : EngineSession.ToInput(eventRecord);
+        var @event = eventRecord is null ? Expressions.EventInput.None : session.InputOf(eventRecord);
         var customerModel = Customer(customer, input);
 
         return new Dictionary<string, object?>
