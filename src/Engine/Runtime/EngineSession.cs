@@ -15,17 +15,16 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// </summary>
 internal sealed class EngineSession
 {
-    private readonly HeldRows<string, CustomerRecord, CustomerColumns> customers = new(c => c.Id, CustomerColumns.Of);
-    private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, EventRecord> events = [];
-    private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
-    private readonly HeldRows<(string Flow, string Customer), EntryRecord, (DateTimeOffset, int)> entries =
-        new(e => (e.FlowId, e.CustomerId), e => (e.LastEnteredAt, e.Entries));
-
     // Profiles, runs and entries are read untracked and written by the session (see HeldRows): a
     // batch reads every profile, open run and entry of its customers and changes few of the runs and
     // entries; a tick changes few of the profiles it reads.
+    private readonly HeldRows<string, CustomerRecord, CustomerColumns> customers = new(c => c.Id, CustomerColumns.Of);
     private readonly HeldRows<Guid, RunRecord, RunColumns> runs = new(r => r.Id, RunColumns.Of);
+    private readonly HeldRows<(string Flow, string Customer), EntryRecord, (DateTimeOffset, int)> entries =
+        new(e => (e.FlowId, e.CustomerId), e => (e.LastEnteredAt, e.Entries));
+    private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, EventRecord> events = [];
+    private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly HashSet<(string Customer, string Order)> orders = [];
     private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
