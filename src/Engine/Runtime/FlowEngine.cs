@@ -347,6 +347,9 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         {
             var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
             var flow = program.Flow;
+            // Most of a customer's runs do not listen for this event: they need no expression input.
+            if (flow.Goal?.Event != record.Type && run.AwaitEvent != record.Type && flow.ExitOn?.Any(x => x.Event == record.Type) != true)
+                continue;
             var scope = new ExpressionScope(session.Input(customer), eventInput, EngineSession.RunInput(run, session.Now));
             try
             {
