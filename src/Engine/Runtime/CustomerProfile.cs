@@ -185,7 +185,7 @@ public static class CustomerProfile
             CartValue = c.CartValue,
             LastOrderAt = c.LastOrderAt,
             LastSeenAt = c.LastSeenAt,
-            Tags = View(ref Views(c).Tags, c.TagsJson, NoTags),
+            Tags = View(ref views.Tags, c.TagsJson, NoTags),
             Attributes = views.AttributeBag.Bag,
             Rfm = c.RfmSegment is null ? RfmScore.Unscored : new RfmScore(c.RfmR, c.RfmF, c.RfmM, c.RfmSegment),
             Tier = c.Tier,
