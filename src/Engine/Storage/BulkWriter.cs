@@ -256,14 +256,8 @@ internal static class BulkWriter
             try
             {
                 var rc = raw.sqlite3_step(handle);
-                var waited = System.Diagnostics.Stopwatch.StartNew();
-                while ((rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && waited.Elapsed < BusyTimeout)
-                {
-                    raw.sqlite3_reset(handle);
-                    Thread.Sleep(1);
-                    rc = raw.sqlite3_step(handle);
-                }
-
+                if (IsBusy(rc))
+                    rc = StepWhenFree();
                 if (rc != raw.SQLITE_DONE)
                     SqliteException.ThrowExceptionForRC(rc, db);
                 return raw.sqlite3_changes(db);
@@ -272,6 +266,24 @@ internal static class BulkWriter
             {
                 raw.sqlite3_reset(handle);
             }
+        }
+
+        private static bool IsBusy(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
+
+        // Only when another connection holds the lock (rare: batches run in a transaction that holds it),
+        // so the row path itself starts no clock.
+        private int StepWhenFree()
+        {
+            var since = System.Diagnostics.Stopwatch.GetTimestamp();
+            int rc;
+            do
+            {
+                raw.sqlite3_reset(handle);
+                Thread.Sleep(1);
+                rc = raw.sqlite3_step(handle);
+            }
+            while (IsBusy(rc) && System.Diagnostics.Stopwatch.GetElapsedTime(since) < BusyTimeout);
+            return rc;
         }
 
         // Text is encoded into one buffer per statement (SQLite copies what is bound): binding a .NET

@@ -18,8 +18,12 @@ public sealed class HeldRowsTests
         EnteredAt = DateTimeOffset.UnixEpoch,
     };
 
-    public static TheoryData<string> RunColumnsButTheId() =>
-        [.. typeof(RunRecord).GetProperties().Where(p => p.CanWrite && p.Name != nameof(RunRecord.Id)).Select(p => p.Name)];
+    public static TheoryData<string> RunColumnsButTheId() => ColumnsButTheId<RunRecord>(nameof(RunRecord.Id));
+
+    public static TheoryData<string> ProfileColumnsButTheId() => ColumnsButTheId<CustomerRecord>(nameof(CustomerRecord.Id));
+
+    private static TheoryData<string> ColumnsButTheId<T>(string id) =>
+        [.. typeof(T).GetProperties().Where(p => p.CanWrite && p.Name != id).Select(p => p.Name)];
 
     [Theory]
     [MemberData(nameof(RunColumnsButTheId))]
@@ -36,9 +40,6 @@ public sealed class HeldRowsTests
         rows.Written(rows.Unwritten().Changed);
         Assert.Empty(rows.Unwritten().Changed);
     }
-
-    public static TheoryData<string> ProfileColumnsButTheId() =>
-        [.. typeof(CustomerRecord).GetProperties().Where(p => p.CanWrite && p.Name != nameof(CustomerRecord.Id)).Select(p => p.Name)];
 
     [Theory]
     [MemberData(nameof(ProfileColumnsButTheId))]
