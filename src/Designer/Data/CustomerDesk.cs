@@ -23,6 +23,7 @@ public sealed class CustomerDesk(IDbContextFactory<FlowDbContext> databases, Tim
     public async Task<IReadOnlyList<string>> RunPathAsync(Guid runId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Seq).Select(s => s.NodeId).ToListAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        return run is null ? [] : StepLog.Read(run).ConvertAll(s => s.NodeId);
     }
 }

@@ -47,8 +47,8 @@ public sealed class FlowDesk(IDbContextFactory<FlowDbContext> databases, FlowCat
         }
 
         var weekAgo = today.AddDays(-6);
-        var conversions = await db.Steps.AsNoTracking().Where(s => s.Outcome == StepOutcome.Converted && s.At >= weekAgo)
-            .GroupBy(s => s.FlowId).Select(g => new { g.Key, Count = g.Count() })
+        var conversions = await db.NodeCounts.AsNoTracking().Where(s => s.Outcome == StepOutcome.Converted && s.Day >= weekAgo)
+            .GroupBy(s => s.FlowId).Select(g => new { g.Key, Count = g.Sum(s => s.Count) })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 
         return flows.Select(f =>

@@ -45,8 +45,7 @@ public static class CustomerDirectory
         var settings = await EngineState.SettingsAsync(db, cancellationToken);
         var facts = CustomerProfile.ToInput(customer, now, counter: null, settings.Guardrails.StoreTimeZone, settings.Guardrails.RequireOptIn);
         var runs = await db.Runs.AsNoTracking().Where(r => r.CustomerId == id).OrderByDescending(r => r.EnteredAt).Take(Recent).ToListAsync(cancellationToken);
-        var runIds = runs.Select(r => r.Id).ToList();
-        var steps = await db.Steps.AsNoTracking().Where(s => runIds.Contains(s.RunId)).OrderBy(s => s.RunId).ThenBy(s => s.Seq).ToListAsync(cancellationToken);
+        var steps = runs.SelectMany(StepLog.Read).ToList();
         var messages = await db.Messages.AsNoTracking().Where(m => m.CustomerId == id).OrderByDescending(m => m.CreatedAt).Take(Recent).ToListAsync(cancellationToken);
         var events = await db.Events.AsNoTracking().Where(e => e.CustomerId == id).OrderByDescending(e => e.OccurredAt).Take(Recent).ToListAsync(cancellationToken);
 

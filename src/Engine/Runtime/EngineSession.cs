@@ -29,11 +29,13 @@ internal sealed class EngineSession
     private readonly HashSet<string> ordersLoaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MessageRecord>> unsavedMessages = new(StringComparer.Ordinal);
 
-    // Events, steps and outbox rows are only ever added by a batch, never changed by it: they are kept
+    // Events and outbox rows are only ever added by a batch, never changed by it: they are kept
     // here rather than in EF's change tracker, which would snapshot and re-scan each of them.
     private readonly List<EventRecord> newEvents = [];
-    private readonly List<StepRecord> newSteps = [];
     private readonly List<MessageRecord> newMessages = [];
+
+    // The batch's steps, summed as the stats count them; added to the stored sums when it is written.
+    private readonly Dictionary<(string Flow, string Node, StepOutcome Outcome, string Port, long Day), int> stepCounts = [];
 
     public EngineSession(FlowDbContext db, FlowCatalog catalog, StoreSettings settings, DateTimeOffset now)
     {
@@ -125,8 +127,23 @@ internal sealed class EngineSession
         events[record.Key] = record;
     }
 
-    /// <summary>Adds a line to a run's step log.</summary>
-    public void Add(StepRecord step) => newSteps.Add(step);
+    /// <summary>Counts a step a run logged, for the node's stats (see <see cref="NodeCountRecord"/>).</summary>
+    public void Count(StepRecord step)
+    {
+        var ticks = step.At.UtcTicks;
+        var key = (step.FlowId, step.NodeId, step.Outcome, step.Port ?? "", ticks - (ticks % TimeSpan.TicksPerDay));
+        stepCounts[key] = stepCounts.GetValueOrDefault(key) + 1;
+    }
+
+    private List<NodeCountRecord> StepCounts() => stepCounts.Select(c => new NodeCountRecord
+    {
+        FlowId = c.Key.Flow,
+        NodeId = c.Key.Node,
+        Outcome = c.Key.Outcome,
+        Port = c.Key.Port,
+        Day = new DateTimeOffset(c.Key.Day, TimeSpan.Zero),
+        Count = c.Value,
+    }).ToList();
 
     /// <summary>
     /// Runs the caller read untracked (due runs), seen from now on as their customers': the
@@ -183,7 +200,7 @@ internal sealed class EngineSession
             await BulkWriter.UpdateAsync(Db, changedRuns, cancellationToken);
             await BulkWriter.InsertAsync(Db, addedEntries, cancellationToken);
             await BulkWriter.UpdateAsync(Db, changedEntries, cancellationToken);
-            await BulkWriter.InsertAsync(Db, newSteps, cancellationToken);
+            await BulkWriter.AddUpAsync(Db, StepCounts(), cancellationToken);
             await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
             await BulkWriter.SaveAsync(Db, cancellationToken);
         }
@@ -196,10 +213,10 @@ internal sealed class EngineSession
             Db.Runs.UpdateRange(changedRuns);
             Db.Entries.AddRange(addedEntries);
             Db.Entries.UpdateRange(changedEntries);
-            Db.Steps.AddRange(newSteps);
             Db.Messages.AddRange(newMessages);
+            await NodeCounts.AddUpAsync(Db, StepCounts(), cancellationToken);
             await Db.SaveChangesAsync(cancellationToken);
-            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or StepRecord or MessageRecord or RunRecord or EntryRecord or CustomerRecord).ToList())
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or NodeCountRecord or MessageRecord or RunRecord or EntryRecord or CustomerRecord).ToList())
                 entry.State = EntityState.Detached;
         }
 
@@ -207,7 +224,7 @@ internal sealed class EngineSession
         runs.Written(changedRuns);
         entries.Written(changedEntries);
         newEvents.Clear();
-        newSteps.Clear();
+        stepCounts.Clear();
         newMessages.Clear();
     }
 
@@ -489,12 +506,12 @@ internal static class Preloads
 internal readonly record struct RunColumns(
     string FlowId, int Version, string CustomerId, RunStatus Status, string NodeId, DateTimeOffset? WakeAt, string? AwaitEvent,
     DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, string? EndReason, Guid? EventKey, string? Branch, string? LastMessageNodeId,
-    int StepCount, int MessagesSent)
+    int StepCount, int MessagesSent, string Log)
 {
     public static RunColumns Of(RunRecord r) => new(
         r.FlowId, r.Version, r.CustomerId, r.Status, r.NodeId, r.WakeAt, r.AwaitEvent,
         r.EnteredAt, r.EndedAt, r.EndReason, r.EventKey, r.Branch, r.LastMessageNodeId,
-        r.StepCount, r.MessagesSent);
+        r.StepCount, r.MessagesSent, r.Log);
 }
 
 /// <summary>Every stored column of a profile but its id (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>

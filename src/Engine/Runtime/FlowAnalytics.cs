@@ -28,13 +28,13 @@ public static class FlowAnalytics
         var branches = new List<BranchResult>();
         foreach (var split in flow.Nodes.OfType<SplitNode>().Where(s => s.Kind == SplitKind.Random))
         {
-            var taken = await db.Steps.AsNoTracking()
+            var taken = await db.NodeCounts.AsNoTracking()
                 .Where(s => s.FlowId == flow.Id && s.NodeId == split.Id && s.Outcome == StepOutcome.Passed)
-                .GroupBy(s => s.Port).Select(g => new { Branch = g.Key, Count = g.Count() })
+                .GroupBy(s => s.Port).Select(g => new { Branch = g.Key, Count = g.Sum(s => s.Count) })
                 .ToListAsync(cancellationToken);
-            var converted = await db.Steps.AsNoTracking()
-                .Where(s => s.FlowId == flow.Id && s.Outcome == StepOutcome.Converted && s.Port != null)
-                .GroupBy(s => s.Port).Select(g => new { Branch = g.Key, Count = g.Count() })
+            var converted = await db.NodeCounts.AsNoTracking()
+                .Where(s => s.FlowId == flow.Id && s.Outcome == StepOutcome.Converted && s.Port != "")
+                .GroupBy(s => s.Port).Select(g => new { Branch = g.Key, Count = g.Sum(s => s.Count) })
                 .ToListAsync(cancellationToken);
 
             var control = split.Branches[0].Label;
@@ -49,23 +49,23 @@ public static class FlowAnalytics
             }
         }
 
-        var steps = await db.Steps.AsNoTracking()
+        var steps = await db.NodeCounts.AsNoTracking()
             .Where(s => s.FlowId == flow.Id && (s.Outcome == StepOutcome.Entered || s.Outcome == StepOutcome.Converted))
-            .Select(s => new { s.At, s.Outcome })
+            .Select(s => new { s.Day, s.Outcome, s.Count })
             .ToListAsync(cancellationToken);
         var messages = await db.Messages.AsNoTracking()
             .Where(m => m.FlowId == flow.Id && m.Kind == OutboxKind.Message)
             .Select(m => new { m.DueAt, m.Status, m.Reason })
             .ToListAsync(cancellationToken);
-        var days = steps.Select(s => DateOnly.FromDateTime(s.At.UtcDateTime))
+        var days = steps.Select(s => DateOnly.FromDateTime(s.Day.UtcDateTime))
             .Concat(messages.Select(m => DateOnly.FromDateTime(m.DueAt.UtcDateTime)))
             .Distinct().Order();
         var daily = days.Select(day => new DailyPoint(
             day,
-            steps.Count(s => s.Outcome == StepOutcome.Entered && DateOnly.FromDateTime(s.At.UtcDateTime) == day),
+            steps.Where(s => s.Outcome == StepOutcome.Entered && DateOnly.FromDateTime(s.Day.UtcDateTime) == day).Sum(s => s.Count),
             messages.Count(m => m.Status == MessageStatus.Sent && DateOnly.FromDateTime(m.DueAt.UtcDateTime) == day),
             messages.Count(m => m.Status == MessageStatus.Suppressed && DateOnly.FromDateTime(m.DueAt.UtcDateTime) == day),
-            steps.Count(s => s.Outcome == StepOutcome.Converted && DateOnly.FromDateTime(s.At.UtcDateTime) == day))).ToList();
+            steps.Where(s => s.Outcome == StepOutcome.Converted && DateOnly.FromDateTime(s.Day.UtcDateTime) == day).Sum(s => s.Count))).ToList();
         var suppressedBy = messages.Where(m => m.Status == MessageStatus.Suppressed)
             .GroupBy(m => m.Reason ?? "unknown").ToDictionary(g => g.Key, g => g.Count());
 

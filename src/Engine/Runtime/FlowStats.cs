@@ -7,7 +7,7 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// <summary>Per node: how many runs entered, passed, wait there now, were suppressed, failed, converted or exited.</summary>
 public sealed record NodeSummary(string FlowId, string NodeId, int Entered, int Passed, int Waiting, int Suppressed, int Failed, int Converted, int Exited);
 
-/// <summary>Counts from the step log (all versions of a flow together) and the runs waiting now.</summary>
+/// <summary>Counts of the steps logged (all versions of a flow together, see <see cref="NodeCountRecord"/>) and the runs waiting now.</summary>
 public static class FlowStats
 {
     public static async Task<IReadOnlyList<NodeSummary>> ForFlowsAsync(FlowDbContext db, IReadOnlyList<FlowDefinition> flows, CancellationToken cancellationToken = default)
@@ -15,10 +15,10 @@ public static class FlowStats
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(flows);
         var ids = flows.Select(f => f.Id).ToList();
-        var steps = await db.Steps.AsNoTracking()
+        var steps = await db.NodeCounts.AsNoTracking()
             .Where(s => ids.Contains(s.FlowId))
             .GroupBy(s => new { s.FlowId, s.NodeId, s.Outcome })
-            .Select(g => new { g.Key.FlowId, g.Key.NodeId, g.Key.Outcome, Count = g.Count() })
+            .Select(g => new { g.Key.FlowId, g.Key.NodeId, g.Key.Outcome, Count = g.Sum(s => s.Count) })
             .ToListAsync(cancellationToken);
         var waiting = await db.Runs.AsNoTracking()
             .Where(r => ids.Contains(r.FlowId) && r.Status == RunStatus.Waiting)

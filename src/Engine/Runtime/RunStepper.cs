@@ -330,7 +330,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     private static int Step(EngineSession session, RunRecord run, string nodeId, StepOutcome outcome, string? port = null, string? detail = null)
     {
         var seq = run.StepCount++;
-        session.Add(new StepRecord
+        var step = new StepRecord
         {
             RunId = run.Id,
             Seq = seq,
@@ -341,7 +341,9 @@ internal sealed class RunStepper(MessageRenderer renderer)
             Outcome = outcome,
             Port = port,
             Detail = detail,
-        });
+        };
+        run.Log = StepLog.Append(run.Log, step);
+        session.Count(step);
         return seq;
     }
 

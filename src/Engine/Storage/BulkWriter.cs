@@ -116,6 +116,30 @@ internal static class BulkWriter
     }
 
     /// <summary>
+    /// Adds rows of sums (every column but the key is a count): a row whose key is stored already adds
+    /// its values to the stored ones, any other is inserted.
+    /// </summary>
+    public static async Task AddUpAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+            return;
+        using var lease = await LeaseAsync(db, cancellationToken);
+        var type = db.Model.FindEntityType(typeof(T))!;
+        var statement = lease.Statements.Prepared(type, $"add-up {type.Name}", () =>
+        {
+            var columns = type.GetProperties().ToList();
+            var keys = type.FindPrimaryKey()!.Properties;
+            var sums = columns.Where(c => !c.IsPrimaryKey()).Select(c => $"{Column(c)} = {Table(type)}.{Column(c)} + excluded.{Column(c)}");
+            var sql = $"INSERT INTO {Table(type)} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})"
+                + $" ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET {string.Join(", ", sums)}";
+            return (sql, columns);
+        });
+        foreach (var row in rows)
+            Execute(statement, row, expectOneRow: true);
+    }
+
+    /// <summary>
     /// Writes every column of rows the change tracker never saw (a tick's due runs, read untracked),
     /// by primary key: each must exist, as EF's own check for an update demands.
     /// </summary>

@@ -23,7 +23,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<RunRecord> Runs => Set<RunRecord>();
 
-    public DbSet<StepRecord> Steps => Set<StepRecord>();
+    public DbSet<NodeCountRecord> NodeCounts => Set<NodeCountRecord>();
 
     public DbSet<MessageRecord> Messages => Set<MessageRecord>();
 
@@ -76,12 +76,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(r => new { r.FlowId, r.Status });
         });
 
-        modelBuilder.Entity<StepRecord>(e =>
-        {
-            e.HasKey(s => s.Id);
-            e.HasIndex(s => new { s.RunId, s.Seq }).IsUnique();
-            e.HasIndex(s => new { s.FlowId, s.NodeId, s.Outcome });
-        });
+        modelBuilder.Entity<NodeCountRecord>().HasKey(c => new { c.FlowId, c.NodeId, c.Outcome, c.Port, c.Day });
 
         modelBuilder.Entity<MessageRecord>(e =>
         {

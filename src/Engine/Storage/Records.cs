@@ -198,6 +198,9 @@ public sealed class RunRecord
     public int StepCount { get; set; }
 
     public int MessagesSent { get; set; }
+
+    /// <summary>The run's step log, a JSON array of its steps in order (see <c>Runtime/StepLog</c>); empty before the first.</summary>
+    public string Log { get; set; } = "";
 }
 
 public enum StepOutcome
@@ -212,11 +215,14 @@ public enum StepOutcome
     Completed,
 }
 
-/// <summary>One line of a run's step log; (RunId, Seq) is unique, so a replayed step writes nothing.</summary>
+/// <summary>
+/// One line of a run's step log. The log is kept in the run's own row (<see cref="RunRecord.Log"/>,
+/// see <c>Runtime/StepLog</c>): a run's new state and its steps are one row written once, and a
+/// replayed step, which finds the run moved on already, writes nothing. What the stats count of the
+/// steps is kept in <see cref="NodeCountRecord"/>.
+/// </summary>
 public sealed class StepRecord
 {
-    public long Id { get; set; }
-
     public Guid RunId { get; set; }
 
     public int Seq { get; set; }
@@ -234,6 +240,28 @@ public sealed class StepRecord
     public string? Port { get; set; }
 
     public string? Detail { get; set; }
+}
+
+/// <summary>
+/// How many steps of one outcome a flow's node logged on one UTC day, through one port (a random
+/// split's branch, a conversion's attributed branch, a wait's exit): the stats, analytics and
+/// dashboards read these sums, written with the steps they count, instead of every step.
+/// </summary>
+public sealed class NodeCountRecord
+{
+    public required string FlowId { get; set; }
+
+    public required string NodeId { get; set; }
+
+    public StepOutcome Outcome { get; set; }
+
+    /// <summary>The step's port or branch; empty when it names none.</summary>
+    public string Port { get; set; } = "";
+
+    /// <summary>Midnight UTC of the steps' day.</summary>
+    public DateTimeOffset Day { get; set; }
+
+    public int Count { get; set; }
 }
 
 public enum OutboxKind

@@ -65,10 +65,10 @@ internal static class Bulk
         ["Key", "EventId", "Type", "CustomerId", "OccurredAt", "ReceivedAt", "PropertiesJson"];
 
     public static readonly string[] RunColumns =
-        ["Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "WakeAt", "EnteredAt", "EventKey", "StepCount", "MessagesSent"];
+        ["Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "WakeAt", "EnteredAt", "EventKey", "StepCount", "MessagesSent", "Log"];
 
-    public static readonly string[] StepColumns =
-        ["RunId", "Seq", "FlowId", "Version", "NodeId", "At", "Outcome", "Detail"];
+    public static readonly string[] NodeCountColumns =
+        ["FlowId", "NodeId", "Outcome", "Port", "Day", "Count"];
 
     public static readonly string[] EntryColumns =
         ["FlowId", "CustomerId", "LastEnteredAt", "Entries"];

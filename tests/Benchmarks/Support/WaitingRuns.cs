@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
 
 namespace ReEngage.Flows.Benchmarks.Support;
 
@@ -39,14 +41,18 @@ internal static class WaitingRuns
         });
         Bulk.Insert(connection, "Entries", Bulk.EntryColumns, count, i => [FlowId, Bulk.Id("c-", i), Bulk.Ticks(wakeAt(i) - delay), 1]);
         Bulk.Insert(connection, "Runs", Bulk.RunColumns, count, i =>
-            [Bulk.Text(runIds[i]), FlowId, 1, Bulk.Id("c-", i), "Waiting", "wait", Bulk.Ticks(wakeAt(i)), Bulk.Ticks(wakeAt(i) - delay), Bulk.Text(eventKeys[i]), 2, 0]);
-        Bulk.Insert(connection, "Steps", Bulk.StepColumns, count * 2, j =>
-        {
-            var i = j / 2;
-            var entered = Bulk.Ticks(wakeAt(i) - delay);
-            return j % 2 == 0
-                ? [Bulk.Text(runIds[i]), 0, FlowId, 1, "start", entered, "Entered", null]
-                : [Bulk.Text(runIds[i]), 1, FlowId, 1, "wait", entered, "Waiting", $"until {wakeAt(i).ToString("O", CultureInfo.InvariantCulture)}"];
-        });
+            [Bulk.Text(runIds[i]), FlowId, 1, Bulk.Id("c-", i), "Waiting", "wait", Bulk.Ticks(wakeAt(i)), Bulk.Ticks(wakeAt(i) - delay), Bulk.Text(eventKeys[i]), 2, 0, Log(runIds[i], wakeAt(i) - delay, wakeAt(i))]);
+
+        // The stats' sums of those steps, a row per node, outcome and day.
+        var days = Enumerable.Range(0, count).Select(i => Bulk.Ticks(wakeAt(i) - delay) / TimeSpan.TicksPerDay * TimeSpan.TicksPerDay)
+            .GroupBy(d => d).Select(g => (Day: g.Key, Count: g.Count())).ToList();
+        Bulk.Insert(connection, "NodeCounts", Bulk.NodeCountColumns, days.Count * 2, j =>
+            j % 2 == 0 ? [FlowId, "start", "Entered", "", days[j / 2].Day, days[j / 2].Count] : [FlowId, "wait", "Waiting", "", days[j / 2].Day, days[j / 2].Count]);
+    }
+
+    private static string Log(Guid runId, DateTimeOffset entered, DateTimeOffset wake)
+    {
+        var log = StepLog.Append("", new StepRecord { RunId = runId, Seq = 0, FlowId = FlowId, Version = 1, NodeId = "start", At = entered, Outcome = StepOutcome.Entered });
+        return StepLog.Append(log, new StepRecord { RunId = runId, Seq = 1, FlowId = FlowId, Version = 1, NodeId = "wait", At = entered, Outcome = StepOutcome.Waiting, Detail = $"until {wake.ToString("O", CultureInfo.InvariantCulture)}" });
     }
 }

@@ -94,7 +94,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         {
             events = await db.Events.CountAsync(),
             runs = await db.Runs.CountAsync(),
-            steps = await db.Steps.CountAsync(),
+            steps = await db.NodeCounts.SumAsync(c => c.Count),
+            logs = await db.Runs.SumAsync(r => r.Log.Length),
             messages = await db.Messages.CountAsync(),
             customers,
         });

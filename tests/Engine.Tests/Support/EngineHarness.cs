@@ -109,7 +109,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public async Task<List<StepRecord>> StepsAsync(Guid runId)
     {
         await using var db = Databases.CreateDbContext();
-        return await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Seq).ToListAsync();
+        return StepLog.Read(await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId));
     }
 
     public async Task<CustomerRecord?> CustomerAsync(string id)

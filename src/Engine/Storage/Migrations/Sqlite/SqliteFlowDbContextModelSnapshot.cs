@@ -480,6 +480,32 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("ReEngage.Flows.Engine.Storage.NodeCountRecord", b =>
+                {
+                    b.Property<string>("FlowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Port")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FlowId", "NodeId", "Outcome", "Port", "Day");
+
+                    b.ToTable("NodeCounts");
+                });
+
             modelBuilder.Entity("ReEngage.Flows.Engine.Storage.RunRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -514,6 +540,10 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<string>("LastMessageNodeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Log")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("MessagesSent")
                         .HasColumnType("INTEGER");
 
@@ -544,53 +574,6 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.HasIndex("Status", "WakeAt");
 
                     b.ToTable("Runs");
-                });
-
-            modelBuilder.Entity("ReEngage.Flows.Engine.Storage.StepRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Detail")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FlowId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NodeId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Port")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("RunId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Seq")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RunId", "Seq")
-                        .IsUnique();
-
-                    b.HasIndex("FlowId", "NodeId", "Outcome");
-
-                    b.ToTable("Steps");
                 });
 #pragma warning restore 612, 618
         }

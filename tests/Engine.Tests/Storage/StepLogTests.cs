@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using ReEngage.Flows.Engine.Runtime;
+using ReEngage.Flows.Engine.Storage;
+
+namespace ReEngage.Flows.Engine.Tests.Storage;
+
+/// <summary>
+/// Steps kept in their run's row and summed per node: the log's text form, the sums' upsert on both
+/// write paths, and the migration that moves a store's step rows into both (and back).
+/// </summary>
+public sealed class StepLogTests : IDisposable
+{
+    private const string BeforeStepLogs = "20261201191414_EntriesByCustomer";
+
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-step-log-");
+
+    private string Path => System.IO.Path.Combine(folder.FullName, "engine.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        folder.Delete(recursive: true);
+    }
+
+    private static readonly Guid RunId = Guid.CreateVersion7();
+
+    private static StepRecord Step(int seq, string node, DateTimeOffset at, StepOutcome outcome, string? port = null, string? detail = null) =>
+        new() { RunId = RunId, Seq = seq, FlowId = "cart", Version = 3, NodeId = node, At = at, Outcome = outcome, Port = port, Detail = detail };
+
+    private static readonly DateTimeOffset Entered = new DateTimeOffset(2026, 3, 2, 23, 59, 59, TimeSpan.Zero).AddTicks(1234567);
+
+    private static readonly StepRecord[] Steps =
+    [
+        Step(0, "start", Entered, StepOutcome.Entered),
+        Step(1, "wait", Entered, StepOutcome.Waiting, detail: "until 2026-03-03T03:59:59Z"),
+        Step(2, "wait", Entered.AddHours(4), StepOutcome.Passed, port: "timeout"),
+        Step(3, "send", Entered.AddHours(4), StepOutcome.Suppressed, detail: "suppressed: quiet-hours \"chat\" — Chloé, 東京\n"),
+    ];
+
+    [Fact]
+    public void A_log_reads_back_every_step_as_it_was_appended()
+    {
+        var run = new RunRecord { Id = RunId, FlowId = "cart", Version = 3, CustomerId = "c-1", NodeId = "send" };
+        foreach (var step in Steps)
+            run.Log = StepLog.Append(run.Log, step);
+        run.StepCount = Steps.Length;
+
+        Assert.Equal(Steps.Select(Flat), StepLog.Read(run).Select(Flat));
+        Assert.Empty(StepLog.Read(new RunRecord { FlowId = "cart", CustomerId = "c-1", NodeId = "start" }));
+
+        // A log written as "[]" (a run the migration found without steps) takes its first step like an empty one.
+        Assert.Equal([Flat(Steps[0])], StepLog.Read(new RunRecord { Id = RunId, FlowId = "cart", Version = 3, CustomerId = "c-1", NodeId = "start", Log = StepLog.Append("[]", Steps[0]) }).Select(Flat));
+    }
+
+    [Fact]
+    public async Task Sums_add_to_the_stored_ones_on_the_bulk_path_and_on_EFs()
+    {
+        var databases = await FlowDbContextFactory.SqliteAsync(Path);
+        var day = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        NodeCountRecord Count(string node, int count) => new() { FlowId = "cart", NodeId = node, Outcome = StepOutcome.Passed, Port = "yes", Day = day, Count = count };
+
+        await using (var db = databases.CreateDbContext())
+        {
+            await BulkWriter.AddUpAsync(db, [Count("check", 2), Count("send", 1)], CancellationToken.None);
+            await BulkWriter.AddUpAsync(db, [Count("check", 3)], CancellationToken.None);
+        }
+
+        await using (var db = databases.CreateDbContext())
+        {
+            await NodeCounts.AddUpAsync(db, [Count("check", 10), Count("exit", 4)], CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        await using var check = databases.CreateDbContext();
+        var stored = await check.NodeCounts.AsNoTracking().OrderBy(c => c.NodeId).Select(c => new { c.NodeId, c.Count }).ToListAsync();
+        Assert.Equal([new { NodeId = "check", Count = 15 }, new { NodeId = "exit", Count = 4 }, new { NodeId = "send", Count = 1 }], stored);
+    }
+
+    [Fact]
+    public async Task The_migration_moves_step_rows_into_their_runs_logs_and_sums_and_back()
+    {
+        var databases = new FlowDbContextFactory(new StorageOptions { Provider = StorageProvider.Sqlite, SqlitePath = Path });
+        await using (var db = databases.CreateDbContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(BeforeStepLogs);
+            await db.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "Runs" ("Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "EnteredAt", "StepCount", "MessagesSent") VALUES ({0}, 'cart', 3, 'c-1', 'Active', 'send', {1}, 4, 0)""",
+                RunId.ToString().ToUpperInvariant(), Entered.UtcTicks);
+            await db.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "Runs" ("Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "EnteredAt", "StepCount", "MessagesSent") VALUES ({0}, 'cart', 3, 'c-2', 'Active', 'start', {1}, 0, 0)""",
+                Guid.CreateVersion7().ToString().ToUpperInvariant(), Entered.UtcTicks);
+            foreach (var step in Steps.Reverse())
+            {
+                await db.Database.ExecuteSqlRawAsync(
+                    """INSERT INTO "Steps" ("RunId", "Seq", "FlowId", "Version", "NodeId", "At", "Outcome", "Port", "Detail") VALUES (@run, @seq, @flow, @version, @node, @at, @outcome, @port, @detail)""",
+                    new SqliteParameter("@run", step.RunId.ToString().ToUpperInvariant()), new SqliteParameter("@seq", step.Seq), new SqliteParameter("@flow", step.FlowId),
+                    new SqliteParameter("@version", step.Version), new SqliteParameter("@node", step.NodeId), new SqliteParameter("@at", step.At.UtcTicks),
+                    new SqliteParameter("@outcome", step.Outcome.ToString()), new SqliteParameter("@port", (object?)step.Port ?? DBNull.Value), new SqliteParameter("@detail", (object?)step.Detail ?? DBNull.Value));
+            }
+
+            await StorageSetup.MigrateAsync(db);
+        }
+
+        await using (var db = databases.CreateDbContext())
+        {
+            var runs = await db.Runs.AsNoTracking().OrderBy(r => r.CustomerId).ToListAsync();
+            Assert.Equal(Steps.Select(Flat), StepLog.Read(runs[0]).Select(Flat));
+            Assert.Equal("", runs[1].Log);
+
+            var counts = await db.NodeCounts.AsNoTracking().ToListAsync();
+            string[] expected = ["send Suppressed  3 1", "start Entered  2 1", "wait Passed timeout 3 1", "wait Waiting  2 1"];
+            Assert.Equal(expected, counts.Select(c => $"{c.NodeId} {c.Outcome} {c.Port} {c.Day.Day} {c.Count}").Order(StringComparer.Ordinal));
+            Assert.All(counts, c => Assert.Equal(TimeSpan.Zero, c.Day.TimeOfDay));
+
+            // The engine goes on appending to a migrated log.
+            runs[0].Log = StepLog.Append(runs[0].Log, Step(4, "exit", Entered.AddHours(5), StepOutcome.Completed));
+            runs[0].StepCount = 5;
+            Assert.Equal(5, StepLog.Read(runs[0]).Count);
+
+            await db.GetService<IMigrator>().MigrateAsync(BeforeStepLogs);
+        }
+
+        // Down again: the logs become step rows, exactly.
+        await using (var db = databases.CreateDbContext())
+        {
+            var rows = await db.Database.SqlQueryRaw<string>(
+                """SELECT "Seq" || '|' || "NodeId" || '|' || "At" || '|' || "Outcome" || '|' || COALESCE("Port", '-') || '|' || COALESCE("Detail", '-') AS "Value" FROM "Steps" ORDER BY "Seq" """).ToListAsync();
+            Assert.Equal(Steps.Select(s => $"{s.Seq}|{s.NodeId}|{s.At.UtcTicks}|{s.Outcome}|{s.Port ?? "-"}|{s.Detail ?? "-"}"), rows);
+        }
+    }
+
+    private static string Flat(StepRecord s) => $"{s.RunId} {s.Seq} {s.FlowId} {s.Version} {s.NodeId} {s.At:O} {s.Outcome} {s.Port} [{s.Detail}]";
+}
