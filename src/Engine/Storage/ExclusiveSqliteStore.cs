@@ -43,11 +43,11 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
         return store;
     }
 
-    // Indexes that serve only the designer's reports and the host's per-flow controls (steps,
-    // messages and runs by flow): a replay never looks rows up by them, and each cost every one of
-    // its ~250 000 step, message and run writes index work (~2.5 µs a row); the summary at the end
-    // reads the step log and the waiting runs once, by a scan.
-    private static readonly string[] ReportOnlyIndexes = ["IX_Steps_FlowId_NodeId_Outcome", "IX_Messages_FlowId_CreatedAt", "IX_Runs_FlowId_Status"];
+    // Indexes that serve only the designer's reports and the host's per-flow controls (messages and
+    // runs by flow): a replay never looks rows up by them, and each cost every one of its message
+    // and run writes index work (~2.5 µs a row); the summary at the end reads the node counts and the
+    // waiting runs once, by a scan.
+    private static readonly string[] ReportOnlyIndexes = ["IX_Messages_FlowId_CreatedAt", "IX_Runs_FlowId_Status"];
 
     public FlowDbContext CreateDbContext() => contexts.CreateDbContext();
 
