@@ -15,15 +15,39 @@ public sealed class MessageRenderer
     private readonly ConcurrentDictionary<string, IFluidTemplate> templates = new(StringComparer.Ordinal);
     private readonly TemplateOptions options = new() { MemberAccessStrategy = new UnsafeMemberAccessStrategy(), CultureInfo = CultureInfo.InvariantCulture };
 
-    public string Render(string template, IReadOnlyDictionary<string, object?> model, DateTimeZone zone)
+    public string Render(string template, IReadOnlyDictionary<string, object?> model, DateTimeZone zone) =>
+        Render(template, null, model, zone).First!;
+
+    /// <summary>
+    /// Renders a message's two texts (title and body; either may be absent) with one model: one
+    /// context, each text in a scope of its own, so that what one assigns the other does not see.
+    /// </summary>
+    public (string? First, string? Second) Render(string? first, string? second, IReadOnlyDictionary<string, object?> model, DateTimeZone zone)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var parsed = templates.GetOrAdd(template, text =>
-            Parser.TryParse(text, out var t, out var error) ? t : throw new InvalidOperationException($"Template does not parse: {error}"));
+        if (first is null && second is null)
+            return (null, null);
         var context = new TemplateContext(options) { TimeZone = ToTimeZoneInfo(zone) };
         foreach (var (name, value) in model)
             context.SetValue(name, value);
-        return parsed.Render(context);
+        return (RenderIn(context, first), RenderIn(context, second));
+    }
+
+    private string? RenderIn(TemplateContext context, string? template)
+    {
+        if (template is null)
+            return null;
+        var parsed = templates.GetOrAdd(template, text =>
+            Parser.TryParse(text, out var t, out var error) ? t : throw new InvalidOperationException($"Template does not parse: {error}"));
+        context.EnterChildScope();
+        try
+        {
+            return parsed.Render(context);
+        }
+        finally
+        {
+            context.ReleaseScope();
+        }
     }
 
     // Looked up once per zone: the system lookup takes a process-wide lock on every call, and a batch renders thousands.

@@ -307,6 +307,7 @@ internal sealed class EngineSession
         preloaded.Clear();
         events.Clear();
         eventInputs.Clear();
+        eventModels.Clear();
         runsByCustomer.Clear();
         runs.Clear();
         entries.Clear();
@@ -438,6 +439,18 @@ internal sealed class EngineSession
         if (!eventInputs.TryGetValue(record.Key, out var input))
             eventInputs[record.Key] = input = ToInput(record);
         return input;
+    }
+
+    // Likewise the event's part of a template's model: every send of its runs renders with it (a
+    // replay's order sends read the same order's items for each of its flows), and templates only read it.
+    private readonly Dictionary<Guid, IReadOnlyDictionary<string, object?>> eventModels = [];
+
+    /// <summary>The <c>event</c> part of the Liquid model for a stored event (see <see cref="TemplateModel"/>).</summary>
+    public IReadOnlyDictionary<string, object?> ModelOf(EventRecord record)
+    {
+        if (!eventModels.TryGetValue(record.Key, out var model))
+            eventModels[record.Key] = model = TemplateModel.Event(InputOf(record), record);
+        return model;
     }
 
     private static EventInput ToInput(EventRecord record) => new()

@@ -256,8 +256,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
         var coupon = guard.SuppressedBecause is null ? await IssueAsync(session, run, customer, action, cancellationToken) : null;
         var model = await TemplateModel.BuildAsync(session, program, run, customer, coupon, cancellationToken);
         var zone = session.ZoneOf(customer);
-        var title = action.Title is null ? null : renderer.Render(action.Title, model, zone);
-        var body = action.Body is null ? null : renderer.Render(action.Body, model, zone);
+        var (title, body) = renderer.Render(action.Title, action.Body, model, zone);
 
         if (guard.SuppressedBecause is { } reason)
         {

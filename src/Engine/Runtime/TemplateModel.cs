@@ -17,24 +17,26 @@ internal static class TemplateModel
     {
         var input = session.Input(customer);
         var eventRecord = await session.EventRecordAsync(run.EventKey, cancellationToken);
-        var @event = eventRecord is null ? Expressions.EventInput.None : session.InputOf(eventRecord);
         var customerModel = Customer(customer, input);
 
         return new Dictionary<string, object?>
         {
             ["customer"] = customerModel,
-            ["event"] = new Dictionary<string, object?>
-            {
-                ["type"] = @event.Type,
-                ["id"] = @event.EventId,
-                ["occurredAt"] = @event.OccurredAt,
-                ["properties"] = ToModel(eventRecord is null ? null : JsonNode.Parse(eventRecord.PropertiesJson)) ?? new Dictionary<string, object?>(),
-            },
+            ["event"] = eventRecord is null ? Event(Expressions.EventInput.None, null) : session.ModelOf(eventRecord),
             ["coupon"] = coupon is null ? null : new Dictionary<string, object?> { ["code"] = coupon.Code, ["expiresAt"] = coupon.ExpiresAt },
             ["run"] = new Dictionary<string, object?> { ["id"] = run.Id, ["enteredAt"] = run.EnteredAt, ["branch"] = run.Branch },
             ["flow"] = new Dictionary<string, object?> { ["id"] = program.FlowId, ["name"] = program.Flow.Name, ["version"] = program.Version },
         };
     }
+
+    /// <summary>The <c>event</c> part of the model: type, id, time and properties.</summary>
+    public static IReadOnlyDictionary<string, object?> Event(Expressions.EventInput input, EventRecord? record) => new Dictionary<string, object?>
+    {
+        ["type"] = input.Type,
+        ["id"] = input.EventId,
+        ["occurredAt"] = input.OccurredAt,
+        ["properties"] = ToModel(record is null ? null : JsonNode.Parse(record.PropertiesJson)) ?? new Dictionary<string, object?>(),
+    };
 
     /// <summary>The <c>customer</c> part of the model: profile, attributes and computed facts.</summary>
     public static Dictionary<string, object?> Customer(CustomerRecord customer, Expressions.CustomerInput input)
