@@ -58,8 +58,8 @@ public static class StepLog
         });
     }
 
-    private static readonly string[] OutcomeNames = Enum.GetNames<StepOutcome>()
-        .OrderBy(n => (int)Enum.Parse<StepOutcome>(n)).ToArray();
+    // Indexed by value: the outcomes are numbered from 0 without gaps.
+    private static readonly string[] OutcomeNames = [.. Enum.GetValues<StepOutcome>().Select(o => o.ToString())];
 
     /// <summary>JSON text into a growing char buffer.</summary>
     private ref struct Writer(char[] buffer)

@@ -22,12 +22,14 @@ internal static class TemplateModel
         return new Dictionary<string, object?>
         {
             ["customer"] = customerModel,
-            ["event"] = eventRecord is null ? Event(Expressions.EventInput.None, null) : session.ModelOf(eventRecord),
+            ["event"] = eventRecord is null ? NoEvent : session.ModelOf(eventRecord),
             ["coupon"] = coupon is null ? null : new Dictionary<string, object?> { ["code"] = coupon.Code, ["expiresAt"] = coupon.ExpiresAt },
             ["run"] = new Dictionary<string, object?> { ["id"] = run.Id, ["enteredAt"] = run.EnteredAt, ["branch"] = run.Branch },
             ["flow"] = new Dictionary<string, object?> { ["id"] = program.FlowId, ["name"] = program.Flow.Name, ["version"] = program.Version },
         };
     }
+
+    private static readonly IReadOnlyDictionary<string, object?> NoEvent = Event(Expressions.EventInput.None, null);
 
     /// <summary>The <c>event</c> part of the model: type, id, time and properties.</summary>
     public static IReadOnlyDictionary<string, object?> Event(Expressions.EventInput input, EventRecord? record) => new Dictionary<string, object?>

@@ -101,32 +101,20 @@ internal static class BulkWriter
     }
 
     /// <summary>
-    /// Inserts rows the change tracker never saw (a batch's events, steps and outbox rows: added,
-    /// never changed), in list order; keys the database generates are not read back.
+    /// Inserts rows the change tracker never saw (a batch's events and outbox rows: added, never
+    /// changed), in list order; keys the database generates are not read back.
     /// </summary>
-    public static async Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (rows.Count == 0)
-            return;
-        using var lease = await LeaseAsync(db, cancellationToken);
-        var statement = Insert(db.Model.FindEntityType(typeof(T))!, lease.Statements);
-        foreach (var row in rows)
-            Execute(statement, row, expectOneRow: false);
-    }
+    public static Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class =>
+        ExecuteEachAsync(db, rows, Insert, expectOneRow: false, cancellationToken);
 
     /// <summary>
     /// Adds rows of sums (every column but the key is a count): a row whose key is stored already adds
     /// its values to the stored ones, any other is inserted.
     /// </summary>
-    public static async Task AddUpAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (rows.Count == 0)
-            return;
-        using var lease = await LeaseAsync(db, cancellationToken);
-        var type = db.Model.FindEntityType(typeof(T))!;
-        var statement = lease.Statements.Prepared(type, $"add-up {type.Name}", () =>
+    public static Task AddUpAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class =>
+        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"add-up {type.Name}", () =>
         {
             var columns = type.GetProperties().ToList();
             var keys = type.FindPrimaryKey()!.Properties;
@@ -134,26 +122,27 @@ internal static class BulkWriter
             var sql = $"INSERT INTO {Table(type)} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})"
                 + $" ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET {string.Join(", ", sums)}";
             return (sql, columns);
-        });
-        foreach (var row in rows)
-            Execute(statement, row, expectOneRow: true);
-    }
+        }), expectOneRow: true, cancellationToken);
 
     /// <summary>
     /// Writes every column of rows the change tracker never saw (a tick's due runs, read untracked),
     /// by primary key: each must exist, as EF's own check for an update demands.
     /// </summary>
-    public static async Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    public static Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class =>
+        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-all {type.Name}", () =>
+            UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey())])), expectOneRow: true, cancellationToken);
+
+    /// <summary>Runs one prepared statement of <typeparamref name="T"/>'s table for each row, in list order.</summary>
+    private static async Task ExecuteEachAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<IEntityType, Statements, Statement> statementFor, bool expectOneRow, CancellationToken cancellationToken)
         where T : class
     {
         if (rows.Count == 0)
             return;
         using var lease = await LeaseAsync(db, cancellationToken);
-        var type = db.Model.FindEntityType(typeof(T))!;
-        var statement = lease.Statements.Prepared(type, $"update-all {type.Name}", () =>
-            UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey())]));
+        var statement = statementFor(db.Model.FindEntityType(typeof(T))!, lease.Statements);
         foreach (var row in rows)
-            Execute(statement, row, expectOneRow: true);
+            Execute(statement, row, expectOneRow);
     }
 
     /// <summary>The connection's kept statements, or a set for this call only, finalized when the lease ends.</summary>
