@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using NodaTime;
 using NodaTime.Text;
@@ -28,11 +29,24 @@ public static class Durations
         return true;
     }
 
-    /// <summary>Parses a window written inside an expression; a bad one fails that evaluation with a clear message.</summary>
-    public static Period ParseForExpression(string text) =>
-        TryParse(text, out var period)
-            ? period
-            : throw new ArgumentException($"'{text}' is not an ISO-8601 duration such as P7D or PT4H.", nameof(text));
+    // The engine parses the same few durations (its flows' delays, waits and expression windows) for
+    // every run it steps; periods are immutable, so each is parsed once. Bounded, since expressions
+    // may build their windows at run time.
+    private const int MostRemembered = 1024;
+    private static readonly ConcurrentDictionary<string, Period> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Parses a duration written in a flow or inside an expression; a bad one fails that evaluation with a clear message.</summary>
+    public static Period ParseForExpression(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Parsed.TryGetValue(text, out var known))
+            return known;
+        if (!TryParse(text, out var period))
+            throw new ArgumentException($"'{text}' is not an ISO-8601 duration such as P7D or PT4H.", nameof(text));
+        if (Parsed.Count < MostRemembered)
+            Parsed.TryAdd(text, period);
+        return period;
+    }
 
     /// <summary>True when the period moves time forward (every component ≥ 0, at least one &gt; 0).</summary>
     public static bool IsPositive(Period period) =>

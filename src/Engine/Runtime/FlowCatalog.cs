@@ -29,11 +29,15 @@ public sealed class FlowCatalog(FlowValidator validator)
         return programs.GetOrAdd((version.FlowId, version.Version), _ => new FlowProgram(FlowJson.Deserialize(version.Json), version.Version));
     }
 
-    public async Task<FlowProgram> ProgramAsync(FlowDbContext db, string flowId, int version, CancellationToken cancellationToken = default)
+    /// <summary>A version's program; a value task, as it is nearly always cached and asked for once per run a batch touches.</summary>
+    public ValueTask<FlowProgram> ProgramAsync(FlowDbContext db, string flowId, int version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (programs.TryGetValue((flowId, version), out var cached))
-            return cached;
+        return programs.TryGetValue((flowId, version), out var cached) ? ValueTask.FromResult(cached) : new ValueTask<FlowProgram>(LoadAsync(db, flowId, version, cancellationToken));
+    }
+
+    private async Task<FlowProgram> LoadAsync(FlowDbContext db, string flowId, int version, CancellationToken cancellationToken)
+    {
         var record = await db.FlowVersions.AsNoTracking().SingleAsync(v => v.FlowId == flowId && v.Version == version, cancellationToken);
         return Program(record);
     }

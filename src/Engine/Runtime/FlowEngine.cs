@@ -85,7 +85,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
-        await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
+        await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), EntryCandidates(events, batch, programs), cancellationToken);
         await session.PreloadOrdersAsync(events.Where(e => e.Type == EventTypes.OrderPlaced && e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
@@ -120,6 +120,27 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await transaction.CommitAsync(cancellationToken);
         memory?.Remember(outcomes.Where(o => o.Status == IngestStatus.Accepted).Select(o => events[o.Index].EventId).OfType<string>(), session.CountedOrders);
         return outcomes;
+    }
+
+    /// <summary>The customers each flow's event triggers may enter in this batch (flow id → customer ids): the entries the batch reads.</summary>
+    private static Dictionary<string, HashSet<string>> EntryCandidates(IReadOnlyList<IncomingEvent> events, BatchKnowledge batch, IReadOnlyList<FlowProgram> programs)
+    {
+        var candidates = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var incoming in events)
+        {
+            if (incoming.Problem() is not null)
+                continue;
+            foreach (var program in programs)
+            {
+                if (program.TriggersOn(incoming.Type!).Count == 0)
+                    continue;
+                if (!candidates.TryGetValue(program.FlowId, out var customers))
+                    candidates[program.FlowId] = customers = new HashSet<string>(StringComparer.Ordinal);
+                customers.Add(batch.CustomerIdOf(incoming));
+            }
+        }
+
+        return candidates;
     }
 
     /// <summary>
@@ -295,7 +316,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
 
         foreach (var program in programs)
         {
-            foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Event && t.Event == record.Type))
+            foreach (var trigger in program.TriggersOn(record.Type))
                 await TryEnterAsync(session, program, trigger, customer, record.Key, cancellationToken);
         }
 
@@ -343,12 +364,14 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             return;
 
         var eventInput = session.InputOf(record);
-        foreach (var run in runs.Where(r => !held.Contains(r.FlowId)))
+        foreach (var run in runs)
         {
+            if (held.Contains(run.FlowId))
+                continue;
             var program = await catalog.ProgramAsync(session.Db, run.FlowId, run.Version, cancellationToken);
             var flow = program.Flow;
             // Most of a customer's runs do not listen for this event: they need no expression input.
-            if (flow.Goal?.Event != record.Type && run.AwaitEvent != record.Type && flow.ExitOn?.Any(x => x.Event == record.Type) != true)
+            if (run.AwaitEvent != record.Type && !program.Hears(record.Type))
                 continue;
             var scope = new ExpressionScope(session.Input(customer), eventInput, EngineSession.RunInput(run, session.Now));
             try
@@ -554,7 +577,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>The <paramref name="audience"/> enters the trigger's flow, subject to the entry rules, in order.</summary>
     private async Task EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, List<string> audience, CancellationToken cancellationToken)
     {
-        await session.PreloadAsync(audience, cancellationToken);
+        await session.PreloadAsync(audience, new Dictionary<string, HashSet<string>> { [program.FlowId] = [.. audience] }, cancellationToken);
         foreach (var id in audience)
             await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
     }
@@ -606,7 +629,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
                 var due = await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken);
-                await session.PreloadAsync(due, cancellationToken);
+                await session.PreloadAsync(due, new Dictionary<string, HashSet<string>> { [program.FlowId] = [.. due] }, cancellationToken);
                 foreach (var id in due)
                 {
                     var before = session.RunsAdded;

@@ -14,6 +14,8 @@ public sealed class FlowProgram
     private readonly Dictionary<(string From, string Port), string> next;
     private readonly Dictionary<string, CompiledExpression<bool>> predicates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledExpression<object>> values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TriggerNode[]> eventTriggers;
+    private readonly HashSet<string> heard;
 
     public FlowProgram(FlowDefinition flow, int version)
     {
@@ -59,6 +61,13 @@ public sealed class FlowProgram
             Predicate(goalFilter);
 
         Triggers = flow.Nodes.OfType<TriggerNode>().ToList();
+
+        // Every event meets every live flow: which of its triggers start on it, and whether its goal
+        // or exit rules hear it, are looked up rather than searched for each event.
+        eventTriggers = Triggers.Where(t => t.On == TriggerKind.Event && t.Event is not null)
+            .GroupBy(t => t.Event!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        heard = new HashSet<string>((flow.ExitOn ?? []).Select(x => x.Event).Append(flow.Goal?.Event).OfType<string>(), StringComparer.Ordinal);
         Reentry = flow.Entry?.Reentry ?? Model.Reentry.Never;
         Cooldown = flow.Entry?.Cooldown is { } cooldown && Durations.TryParse(cooldown, out var period) ? period : null;
         GoalWithin = flow.Goal?.Within is { } within && Durations.TryParse(within, out var goalPeriod) ? goalPeriod : null;
@@ -71,6 +80,13 @@ public sealed class FlowProgram
     public int Version { get; }
 
     public IReadOnlyList<TriggerNode> Triggers { get; }
+
+    /// <summary>The event triggers that start on <paramref name="eventType"/>, in node order.</summary>
+    public IReadOnlyList<TriggerNode> TriggersOn(string eventType) =>
+        eventTriggers.TryGetValue(eventType, out var triggers) ? triggers : [];
+
+    /// <summary>Whether the flow's goal or one of its exit rules listens for <paramref name="eventType"/> (a wait's event is its run's own).</summary>
+    public bool Hears(string eventType) => heard.Contains(eventType);
 
     public Reentry Reentry { get; }
 
