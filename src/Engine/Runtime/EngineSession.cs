@@ -249,16 +249,16 @@ internal sealed class EngineSession
         var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
+            foreach (var customer in await Preloads.CustomersAsync(Db, chunk, cancellationToken))
                 customers.Read(customer);
             if (entriesOf is null)
             {
-                await foreach (var entry in Preloads.Entries(Db, chunk).WithCancellation(cancellationToken))
+                foreach (var entry in await Preloads.EntriesAsync(Db, chunk, cancellationToken))
                     entries.Read(entry);
                 entriesLoaded.UnionWith(chunk);
             }
 
-            await foreach (var run in Preloads.OpenRuns(Db, chunk).WithCancellation(cancellationToken))
+            foreach (var run in await Preloads.OpenRunsAsync(Db, chunk, cancellationToken))
                 Hold(run);
             preloaded.UnionWith(chunk);
         }
@@ -268,7 +268,7 @@ internal sealed class EngineSession
             var wanted = ids.Where(id => !entriesLoaded.Contains(id) && entryPairsLoaded.Add((flowId, id))).ToList();
             foreach (var chunk in wanted.Chunk(500))
             {
-                await foreach (var entry in Preloads.EntriesOfFlow(Db, flowId, chunk).WithCancellation(cancellationToken))
+                foreach (var entry in await Preloads.EntriesOfFlowAsync(Db, flowId, chunk, cancellationToken))
                     entries.Read(entry);
             }
         }
@@ -286,7 +286,7 @@ internal sealed class EngineSession
         var missing = customerIds.Where(id => customers.Find(id) is null).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            await foreach (var customer in Preloads.Customers(Db, chunk).WithCancellation(cancellationToken))
+            foreach (var customer in await Preloads.CustomersAsync(Db, chunk, cancellationToken))
                 customers.Read(customer);
         }
     }
@@ -542,6 +542,31 @@ internal sealed class EngineSession
 /// </summary>
 internal static class Preloads
 {
+    // The batch-sized reads go through SQLite's own statements where the store is SQLite (see
+    // BulkWriter.ReadAsync), EF Core's compiled queries otherwise.
+    public static Task<List<CustomerRecord>> CustomersAsync(FlowDbContext db, string[] ids, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<CustomerRecord>(db, "\"Id\" IN (SELECT value FROM json_each(?1))", [Json(ids)], cancellationToken)
+            : Customers(db, ids).ToListAsync(cancellationToken).AsTask();
+
+    public static Task<List<EntryRecord>> EntriesAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<EntryRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1))", [Json(customerIds)], cancellationToken)
+            : Entries(db, customerIds).ToListAsync(cancellationToken).AsTask();
+
+    public static Task<List<EntryRecord>> EntriesOfFlowAsync(FlowDbContext db, string flowId, string[] customerIds, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<EntryRecord>(db, "\"FlowId\" = ?1 AND \"CustomerId\" IN (SELECT value FROM json_each(?2))", [flowId, Json(customerIds)], cancellationToken)
+            : EntriesOfFlow(db, flowId, customerIds).ToListAsync(cancellationToken).AsTask();
+
+    public static Task<List<RunRecord>> OpenRunsAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<RunRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1)) AND \"Status\" IN (?2, ?3)",
+                [Json(customerIds), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Active), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting)], cancellationToken)
+            : OpenRuns(db, customerIds).ToListAsync(cancellationToken).AsTask();
+
+    private static string Json(string[] values) => System.Text.Json.JsonSerializer.Serialize(values);
+
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> Customers =
         EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)));
 

@@ -47,6 +47,51 @@ public sealed class SqliteWritePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_reads_give_every_column_as_EF_reads_it_whichever_path_wrote_it()
+    {
+        var at = new DateTimeOffset(2026, 3, 2, 10, 30, 15, TimeSpan.Zero).AddTicks(7);
+        var run = new RunRecord
+        {
+            Id = Guid.CreateVersion7(), FlowId = "cart", Version = 3, CustomerId = "c-1", Status = RunStatus.Waiting, NodeId = "wait",
+            WakeAt = at.AddHours(4), AwaitEvent = "order.placed", EnteredAt = at, EndedAt = null, EndReason = null, EventKey = Guid.CreateVersion7(),
+            Branch = "B", LastMessageNodeId = "send", StepCount = 4, MessagesSent = 1, Log = """[{"n":"start"}]""",
+        };
+        CustomerRecord Customer(string id) => new()
+        {
+            Id = id, IsAnonymous = false, Email = "ana@example.com", Phone = null, AttributesJson = """{"city":"東京"}""", TagsJson = """["vip"]""",
+            ConsentJson = "{}", TimeZone = "Asia/Tokyo", Points = 12, Tier = "gold", OrderCount = 2, TotalSpent = 40.25m, CartValue = 0.1m,
+            LastOrderAt = at, LastSeenAt = at.AddMinutes(1), FirstSeenAt = null, RfmR = 5, RfmF = 4, RfmM = 3, RfmSegment = "Champions",
+        };
+        await using (var db = databases.CreateDbContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await BulkWriter.InsertAsync(db, [run], CancellationToken.None);
+            await BulkWriter.InsertAsync(db, [Customer("c-bulk")], CancellationToken.None);
+            db.Customers.Add(Customer("c-ef"));
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await using var check = databases.CreateDbContext();
+        await using var read = await check.Database.BeginTransactionAsync();
+        var runs = await BulkWriter.ReadAsync<RunRecord>(check, "\"CustomerId\" = ?1", ["c-1"], CancellationToken.None);
+        AssertSameColumns(await check.Runs.AsNoTracking().SingleAsync(), Assert.Single(runs));
+        AssertSameColumns(run, runs[0]);
+        foreach (var id in new[] { "c-bulk", "c-ef" })
+        {
+            var customer = Assert.Single(await BulkWriter.ReadAsync<CustomerRecord>(check, "\"Id\" = ?1", [id], CancellationToken.None));
+            AssertSameColumns(await check.Customers.AsNoTracking().SingleAsync(c => c.Id == id), customer);
+            AssertSameColumns(Customer(id), customer);
+        }
+    }
+
+    private static void AssertSameColumns<T>(T expected, T actual)
+    {
+        foreach (var property in typeof(T).GetProperties().Where(p => p.CanWrite && p.GetMethod!.IsPublic))
+            Assert.True(Equals(property.GetValue(expected), property.GetValue(actual)), $"{typeof(T).Name}.{property.Name}: expected {property.GetValue(expected)}, read {property.GetValue(actual)}");
+    }
+
+    [Fact]
     public async Task A_broken_unique_key_fails_with_SQLites_error_and_writes_nothing_of_the_batch()
     {
         await using var db = databases.CreateDbContext();
