@@ -249,7 +249,9 @@ internal sealed class EngineSession
         var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
-            foreach (var customer in await Preloads.CustomersAsync(Db, chunk, cancellationToken))
+            var profiles = await Preloads.CustomersAsync(Db, chunk, cancellationToken);
+            customers.EnsureRoom(profiles.Count);
+            foreach (var customer in profiles)
                 customers.Read(customer);
             if (entriesOf is null)
             {
@@ -258,7 +260,9 @@ internal sealed class EngineSession
                 entriesLoaded.UnionWith(chunk);
             }
 
-            foreach (var run in await Preloads.OpenRunsAsync(Db, chunk, cancellationToken))
+            var open = await Preloads.OpenRunsAsync(Db, chunk, cancellationToken);
+            runs.EnsureRoom(open.Count);
+            foreach (var run in open)
                 Hold(run);
             preloaded.UnionWith(chunk);
         }

@@ -363,7 +363,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (runs.Count == 0)
             return;
 
-        var eventInput = session.InputOf(record);
+        EventInput? eventInput = null;   // parsed only if one of the runs listens
         foreach (var run in runs)
         {
             if (held.Contains(run.FlowId))
@@ -373,7 +373,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             // Most of a customer's runs do not listen for this event: they need no expression input.
             if (run.AwaitEvent != record.Type && !program.Hears(record.Type))
                 continue;
-            var scope = new ExpressionScope(session.Input(customer), eventInput, EngineSession.RunInput(run, session.Now));
+            var scope = new ExpressionScope(session.Input(customer), eventInput ??= session.InputOf(record), EngineSession.RunInput(run, session.Now));
             try
             {
                 if (flow.Goal is { } goal && goal.Event == record.Type

@@ -35,6 +35,13 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
         return row;
     }
 
+    /// <summary>Makes room for <paramref name="more"/> rows about to be read, so that a batch's preload grows the maps once rather than by doubling.</summary>
+    public void EnsureRoom(int more)
+    {
+        rows.EnsureCapacity(rows.Count + more);
+        stored.EnsureCapacity(stored.Count + more);
+    }
+
     /// <summary>A new row, inserted when the session is written.</summary>
     public void Add(TRow row)
     {

@@ -281,8 +281,8 @@ internal static partial class BulkWriter
             }
         }
 
-        /// <summary>Binds the arguments (text, numbers or null) to ?1, ?2 …, runs the query and materializes each row its columns describe.</summary>
-        public List<T> Read<T>(IReadOnlyList<object?> arguments, Func<object> create)
+        /// <summary>Binds the arguments (text, numbers or null) to ?1, ?2 …, runs the query and materializes each row.</summary>
+        public List<T> Read<T>(IReadOnlyList<object?> arguments, Func<sqlite3_stmt, object> materialize)
             where T : class
         {
             for (var i = 0; i < arguments.Count; i++)
@@ -293,10 +293,7 @@ internal static partial class BulkWriter
                 int rc;
                 while ((rc = raw.sqlite3_step(handle)) == raw.SQLITE_ROW)
                 {
-                    var row = create();
-                    for (var column = 0; column < values.Length; column++)
-                        values[column].Write(row, handle, column);
-                    rows.Add((T)row);
+                    rows.Add((T)materialize(handle));
                 }
 
                 if (rc != raw.SQLITE_DONE)
@@ -373,52 +370,11 @@ internal static partial class BulkWriter
         public void Dispose() => handle.Dispose();
     }
 
-    /// <summary>One column's value as the database stores it, both ways; getter, setter and converter looked up once per statement.</summary>
+    /// <summary>One column's value as the database stores it; getter and converter looked up once per statement.</summary>
     private sealed class StoredValue(IProperty property)
     {
         private readonly IClrPropertyGetter getter = property.GetGetter();
         private readonly ValueConverter? converter = property.GetTypeMapping().Converter;
-        private readonly Type clrType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-        private readonly IProperty property = property;
-        private Action<object, object?>? setter;
-
-        /// <summary>Sets the entity's property from the statement's current row, as EF Core would read it.</summary>
-        public void Write(object entity, sqlite3_stmt statement, int column)
-        {
-            object? stored = raw.sqlite3_column_type(statement, column) switch
-            {
-                raw.SQLITE_NULL => null,
-                raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, column),
-                raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, column),
-                _ => raw.sqlite3_column_text(statement, column).utf8_to_string(),
-            };
-            if (stored is not null)
-                stored = converter is not null ? converter.ConvertFromProvider(As(stored, converter.ProviderClrType)) : As(stored, clrType);
-            (setter ??= Setters.Of(property))(entity, stored);
-        }
-
-        /// <summary>A stored value (integer, real or text) as the CLR type its column maps to.</summary>
-        private object As(object stored, Type type)
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (type == typeof(string))
-                return stored as string ?? Convert.ToString(stored, CultureInfo.InvariantCulture)!;
-            if (type == typeof(long))
-                return Convert.ToInt64(stored, CultureInfo.InvariantCulture);
-            if (type == typeof(int))
-                return Convert.ToInt32(stored, CultureInfo.InvariantCulture);
-            if (type == typeof(bool))
-                return Convert.ToInt64(stored, CultureInfo.InvariantCulture) != 0;
-            if (type == typeof(double))
-                return Convert.ToDouble(stored, CultureInfo.InvariantCulture);
-
-            // EF Core's SQLite provider stores decimals as text; the writer above binds them as reals.
-            if (type == typeof(decimal))
-                return stored is string text ? decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) : Convert.ToDecimal(stored, CultureInfo.InvariantCulture);
-            if (type == typeof(Guid))
-                return Guid.Parse((string)stored);
-            throw new NotSupportedException($"The bulk reader cannot read a {type.Name} for {property.DeclaringType.DisplayName()}.{property.Name}; give the property a value converter to a string or a number.");
-        }
 
         public object Read(object entity)
         {
