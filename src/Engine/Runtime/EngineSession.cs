@@ -459,7 +459,7 @@ internal sealed class EngineSession
         var wanted = keys.OfType<Guid>().Where(k => !events.ContainsKey(k)).Distinct().ToList();
         foreach (var chunk in wanted.Chunk(500))
         {
-            await foreach (var record in Preloads.Events(Db, chunk).WithCancellation(cancellationToken))
+            foreach (var record in await Preloads.EventsAsync(Db, chunk, cancellationToken))
                 events[record.Key] = record;
         }
     }
@@ -566,10 +566,43 @@ internal static class Preloads
     public static Task<List<RunRecord>> OpenRunsAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<RunRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1)) AND \"Status\" IN (?2, ?3)",
-                [Json(customerIds), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Active), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting)], cancellationToken)
+                [Json(customerIds), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Active), Waiting(db)], cancellationToken)
             : OpenRuns(db, customerIds).ToListAsync(cancellationToken).AsTask();
 
+    public static Task<List<EventRecord>> EventsAsync(FlowDbContext db, Guid[] keys, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<EventRecord>(db, "\"Key\" IN (SELECT value FROM json_each(?1))", [Json([.. keys.Select(BulkWriter.StoredKey)])], cancellationToken)
+            : Events(db, keys).ToListAsync(cancellationToken).AsTask();
+
+    /// <summary>A tick's batch: the waiting runs due by <paramref name="now"/> of flows not held, the earliest first. Untracked: the session writes those that change (<c>EngineSession.Hold</c>).</summary>
+    public static Task<List<RunRecord>> DueRunsAsync(FlowDbContext db, DateTimeOffset now, string[] held, int batchSize, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<RunRecord>(db, "\"Status\" = ?1 AND \"WakeAt\" <= ?2 AND \"FlowId\" NOT IN (SELECT value FROM json_each(?3)) ORDER BY \"WakeAt\", \"Id\" LIMIT ?4",
+                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), now), Json(held), batchSize], cancellationToken)
+            : DueRuns(db, now, held, batchSize).ToListAsync(cancellationToken).AsTask();
+
+    /// <summary>A replay batch's waiting runs due before <paramref name="before"/>, of flows not held, in no particular order.</summary>
+    public static Task<List<RunRecord>> DueRunsBeforeAsync(FlowDbContext db, DateTimeOffset before, string[] held, CancellationToken cancellationToken) =>
+        BulkWriter.Supports(db)
+            ? BulkWriter.ReadAsync<RunRecord>(db, "\"Status\" = ?1 AND \"WakeAt\" < ?2 AND \"FlowId\" NOT IN (SELECT value FROM json_each(?3))",
+                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), before), Json(held)], cancellationToken)
+            : DueRunsBefore(db, before, held).ToListAsync(cancellationToken).AsTask();
+
+    private static object? Waiting(FlowDbContext db) => BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting);
+
     private static string Json(string[] values) => System.Text.Json.JsonSerializer.Serialize(values);
+
+    // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's
+    // per-call work on the query's expression tree cost more than running it.
+    private static readonly Func<FlowDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<RunRecord>> DueRuns =
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs.AsNoTracking()
+            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
+            .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
+            .Take(batchSize));
+
+    private static readonly Func<FlowDbContext, DateTimeOffset, string[], IAsyncEnumerable<RunRecord>> DueRunsBefore =
+        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs.AsNoTracking()
+            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt < before && !held.Contains(r.FlowId)));
 
     public static readonly Func<FlowDbContext, string[], IAsyncEnumerable<CustomerRecord>> Customers =
         EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)));

@@ -160,9 +160,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     private static async Task<DueRunQueue> DueRunsAsync(EngineSession session, DateTimeOffset horizon, HashSet<string> held, CancellationToken cancellationToken)
     {
         var queue = new DueRunQueue(horizon);
-        var read = new List<RunRecord>();
-        await foreach (var run in DueRunsBefore(session.Db, horizon, [.. held]).WithCancellation(cancellationToken))
-            read.Add(run);
+        var read = await Preloads.DueRunsBeforeAsync(session.Db, horizon, [.. held], cancellationToken);
         if (read.Count == 0)
             return queue;
         var due = session.Hold(read);
@@ -171,10 +169,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
         return queue;
     }
-
-    private static readonly Func<FlowDbContext, DateTimeOffset, string[], IAsyncEnumerable<RunRecord>> DueRunsBefore =
-        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset before, string[] held) => db.Runs.AsNoTracking()
-            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt < before && !held.Contains(r.FlowId)));
 
     /// <summary>
     /// A replay's stretch without events: every run due before <paramref name="before"/> is advanced
@@ -467,9 +461,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
-        var read = new List<RunRecord>();
-        await foreach (var run in DueRuns(db, now, [.. held], batchSize).WithCancellation(cancellationToken))
-            read.Add(run);
+        var read = await Preloads.DueRunsAsync(db, now, [.. held], batchSize, cancellationToken);
         if (read.Count == 0)
             return 0;
 
@@ -500,14 +492,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
     }
 
-    // Compiled once: a replay ticks tens of thousands of times, most for a run or two, and EF's
-    // per-call work on the query's expression tree cost more than running it.
-    // Untracked: the session writes those that change (EngineSession.Hold).
-    private static readonly Func<FlowDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<RunRecord>> DueRuns =
-        EF.CompileAsyncQuery((FlowDbContext db, DateTimeOffset now, string[] held, int batchSize) => db.Runs.AsNoTracking()
-            .Where(r => r.Status == RunStatus.Waiting && r.WakeAt <= now && !held.Contains(r.FlowId))
-            .OrderBy(r => r.WakeAt).ThenBy(r => r.Id)
-            .Take(batchSize));
 
     // ---- schedules and dates ------------------------------------------------------------
 

@@ -23,8 +23,8 @@ internal static partial class BulkWriter
 
     /// <summary>
     /// The <typeparamref name="T"/> rows meeting <paramref name="where"/> — SQL over the table's
-    /// columns, with parameters ?1, ?2 … bound to <paramref name="arguments"/> (text, numbers or
-    /// null) — untracked, in the order SQLite returns them.
+    /// columns, an ORDER BY and LIMIT after it if need be, with parameters ?1, ?2 … bound to
+    /// <paramref name="arguments"/> (text, numbers or null) — untracked, in the order SQLite returns them.
     /// </summary>
     public static async Task<List<T>> ReadAsync<T>(DbContext db, string where, IReadOnlyList<object?> arguments, CancellationToken cancellationToken)
         where T : class
@@ -42,6 +42,9 @@ internal static partial class BulkWriter
     /// <summary>The value a property of <typeparamref name="T"/> is stored as (an enum's name, an instant's ticks), for a query's argument.</summary>
     public static object? Stored<T>(DbContext db, string property, object value) =>
         db.Model.FindEntityType(typeof(T))!.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
+
+    /// <summary>A key as EF Core's SQLite provider stores it (upper-case text), for a query's argument.</summary>
+    public static string StoredKey(Guid key) => key.ToString("D").ToUpperInvariant();
 
     /// <summary>
     /// <c>row => new T { P0 = read(0), P1 = read(1), … }</c> over the columns in the order
