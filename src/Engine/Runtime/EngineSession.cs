@@ -155,13 +155,27 @@ internal sealed class EngineSession
     /// </summary>
     public List<RunRecord> Hold(IReadOnlyList<RunRecord> read) => read.Select(Hold).ToList();
 
+    /// <summary>A run read through <see cref="Preloads"/> (without its step log where the store is SQLite).</summary>
     private RunRecord Hold(RunRecord read)
     {
         var run = runs.Read(read);
         if (ReferenceEquals(run, read))
+        {
             Track(run);
+            if (RunsReadWithoutLogs)
+                logsUnread.Add(run);
+        }
+
         return run;
     }
+
+    // A batch only ever adds to a run's step log, and reading and rewriting the whole log of every
+    // run it held was most of the bytes an ingest moved. So on SQLite runs are read without it: the
+    // row's Log then holds only the steps taken since (a JSON array), which the writer appends to
+    // the stored log. Runs the session starts, and runs read by EF Core, keep their whole log.
+    private readonly HashSet<RunRecord> logsUnread = new(ReferenceEqualityComparer.Instance);
+
+    private bool RunsReadWithoutLogs => BulkWriter.Supports(Db);
 
     /// <summary>How many runs the session has started.</summary>
     public int RunsAdded => runs.AddedCount;
@@ -201,7 +215,8 @@ internal sealed class EngineSession
             await BulkWriter.UpdateAsync(Db, changedCustomers, cancellationToken);
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
-            await BulkWriter.UpdateAsync(Db, changedRuns, cancellationToken);
+            await BulkWriter.UpdateAsync(Db, [.. changedRuns.Where(r => !logsUnread.Contains(r))], cancellationToken);
+            await BulkWriter.UpdateAppendingAsync(Db, [.. changedRuns.Where(logsUnread.Contains)], nameof(RunRecord.Log), cancellationToken);
             await BulkWriter.InsertAsync(Db, addedEntries, cancellationToken);
             await BulkWriter.UpdateAsync(Db, changedEntries, cancellationToken);
             await BulkWriter.AddUpAsync(Db, StepCounts(), cancellationToken);
@@ -224,6 +239,8 @@ internal sealed class EngineSession
                 entry.State = EntityState.Detached;
         }
 
+        foreach (var run in changedRuns.Where(logsUnread.Contains))
+            run.Log = "";   // appended to the stored log
         customers.Written(changedCustomers);
         runs.Written(changedRuns);
         entries.Written(changedEntries);
@@ -346,6 +363,7 @@ internal sealed class EngineSession
         eventModels.Clear();
         runsByCustomer.Clear();
         runs.Clear();
+        logsUnread.Clear();
         entries.Clear();
         Quota = null;
     }
@@ -547,7 +565,8 @@ internal sealed class EngineSession
 internal static class Preloads
 {
     // The batch-sized reads go through SQLite's own statements where the store is SQLite (see
-    // BulkWriter.ReadAsync), EF Core's compiled queries otherwise.
+    // BulkWriter.ReadAsync), EF Core's compiled queries otherwise. Runs are read there without
+    // their step logs (see EngineSession.logsUnread).
     public static Task<List<CustomerRecord>> CustomersAsync(FlowDbContext db, string[] ids, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<CustomerRecord>(db, "\"Id\" IN (SELECT value FROM json_each(?1))", [Json(ids)], cancellationToken)
@@ -566,7 +585,7 @@ internal static class Preloads
     public static Task<List<RunRecord>> OpenRunsAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<RunRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1)) AND \"Status\" IN (?2, ?3)",
-                [Json(customerIds), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Active), Waiting(db)], cancellationToken)
+                [Json(customerIds), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Active), Waiting(db)], cancellationToken, without: nameof(RunRecord.Log))
             : OpenRuns(db, customerIds).ToListAsync(cancellationToken).AsTask();
 
     public static Task<List<EventRecord>> EventsAsync(FlowDbContext db, Guid[] keys, CancellationToken cancellationToken) =>
@@ -578,14 +597,14 @@ internal static class Preloads
     public static Task<List<RunRecord>> DueRunsAsync(FlowDbContext db, DateTimeOffset now, string[] held, int batchSize, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<RunRecord>(db, "\"Status\" = ?1 AND \"WakeAt\" <= ?2 AND \"FlowId\" NOT IN (SELECT value FROM json_each(?3)) ORDER BY \"WakeAt\", \"Id\" LIMIT ?4",
-                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), now), Json(held), batchSize], cancellationToken)
+                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), now), Json(held), batchSize], cancellationToken, without: nameof(RunRecord.Log))
             : DueRuns(db, now, held, batchSize).ToListAsync(cancellationToken).AsTask();
 
     /// <summary>A replay batch's waiting runs due before <paramref name="before"/>, of flows not held, in no particular order.</summary>
     public static Task<List<RunRecord>> DueRunsBeforeAsync(FlowDbContext db, DateTimeOffset before, string[] held, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<RunRecord>(db, "\"Status\" = ?1 AND \"WakeAt\" < ?2 AND \"FlowId\" NOT IN (SELECT value FROM json_each(?3))",
-                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), before), Json(held)], cancellationToken)
+                [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), before), Json(held)], cancellationToken, without: nameof(RunRecord.Log))
             : DueRunsBefore(db, before, held).ToListAsync(cancellationToken).AsTask();
 
     private static object? Waiting(FlowDbContext db) => BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting);

@@ -19,25 +19,29 @@ namespace ReEngage.Flows.Engine.Storage;
 /// </summary>
 internal static partial class BulkWriter
 {
-    private static readonly ConcurrentDictionary<IEntityType, Func<sqlite3_stmt, object>> Materializers = new();
+    private static readonly ConcurrentDictionary<(IEntityType Type, string? Without), Func<sqlite3_stmt, object>> Materializers = new();
 
     /// <summary>
     /// The <typeparamref name="T"/> rows meeting <paramref name="where"/> — SQL over the table's
     /// columns, an ORDER BY and LIMIT after it if need be, with parameters ?1, ?2 … bound to
     /// <paramref name="arguments"/> (text, numbers or null) — untracked, in the order SQLite returns them.
     /// </summary>
-    public static async Task<List<T>> ReadAsync<T>(DbContext db, string where, IReadOnlyList<object?> arguments, CancellationToken cancellationToken)
+    public static async Task<List<T>> ReadAsync<T>(DbContext db, string where, IReadOnlyList<object?> arguments, CancellationToken cancellationToken, string? without = null)
         where T : class
     {
         using var lease = await LeaseAsync(db, cancellationToken);
         var type = db.Model.FindEntityType(typeof(T))!;
-        var statement = lease.Statements.Prepared(type, $"read {type.Name} {where}", () =>
+        var statement = lease.Statements.Prepared(type, $"read {type.Name} {where} without {without}", () =>
         {
-            var columns = type.GetProperties().ToList();
+            var columns = Selected(type, without);
             return ($"SELECT {string.Join(", ", columns.Select(Column))} FROM {Table(type)} WHERE {where}", columns);
         });
-        return statement.Read<T>(arguments, Materializers.GetOrAdd(type, Materializer));
+        return statement.Read<T>(arguments, Materializers.GetOrAdd((type, without), key => Materializer(key.Type, key.Without)));
     }
+
+    /// <summary>The columns a read selects, in the model's order: every one but <paramref name="without"/> (left at its default in the rows read).</summary>
+    private static List<IProperty> Selected(IEntityType type, string? without) =>
+        [.. type.GetProperties().Where(p => p.Name != without)];
 
     /// <summary>The value a property of <typeparamref name="T"/> is stored as (an enum's name, an instant's ticks), for a query's argument.</summary>
     public static object? Stored<T>(DbContext db, string property, object value) =>
@@ -50,14 +54,14 @@ internal static partial class BulkWriter
     /// <c>row => new T { P0 = read(0), P1 = read(1), … }</c> over the columns in the order
     /// <see cref="ReadAsync{T}"/> selects them (the model's property order).
     /// </summary>
-    private static Func<sqlite3_stmt, object> Materializer(IEntityType type)
+    private static Func<sqlite3_stmt, object> Materializer(IEntityType type, string? without)
     {
         var statement = Expression.Parameter(typeof(sqlite3_stmt), "row");
         var row = Expression.Variable(type.ClrType, "entity");
 
         // A compiled constructor call: the records' required members are a compile-time rule only.
         var body = new List<Expression> { Expression.Assign(row, Expression.New(type.ClrType)) };
-        foreach (var (property, column) in type.GetProperties().Select((p, i) => (p, i)))
+        foreach (var (property, column) in Selected(type, without).Select((p, i) => (p, i)))
         {
             var info = property.PropertyInfo ?? throw new NotSupportedException($"The bulk reader reads CLR properties only; {type.DisplayName()}.{property.Name} is not one.");
             var converter = property.GetTypeMapping().Converter;

@@ -133,6 +133,26 @@ internal static partial class BulkWriter
         ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-all {type.Name}", () =>
             UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey())])), expectOneRow: true, cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="UpdateAsync{T}"/>, except for <paramref name="column"/>, a JSON array: the
+    /// row's value is added to the end of the stored array, which is never read into the process
+    /// (a run's step log: its row holds only the steps taken since it was read; see EngineSession.Log).
+    /// </summary>
+    public static Task UpdateAppendingAsync<T>(DbContext db, IReadOnlyList<T> rows, string column, CancellationToken cancellationToken)
+        where T : class =>
+        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-appending {type.Name} {column}", () =>
+        {
+            var array = type.FindProperty(column)!;
+            var columns = type.GetProperties().Where(p => !p.IsPrimaryKey() && p != array).ToList();
+            var keys = type.FindPrimaryKey()!.Properties;
+            var (stored, added) = (Column(array), $"@p{columns.Count}");
+            var sets = columns.Select((p, i) => $"{Column(p)} = @p{i}")
+                .Append($"{stored} = CASE WHEN {added} IN ('', '[]') THEN {stored} WHEN {stored} IN ('', '[]') THEN {added}"
+                    + $" ELSE substr({stored}, 1, length({stored}) - 1) || ',' || substr({added}, 2) END");
+            var where = keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + 1 + i}");
+            return ($"UPDATE {Table(type)} SET {string.Join(", ", sets)} WHERE {string.Join(" AND ", where)}", [.. columns, array, .. keys]);
+        }), expectOneRow: true, cancellationToken);
+
     /// <summary>Runs one prepared statement of <typeparamref name="T"/>'s table for each row, in list order.</summary>
     private static async Task ExecuteEachAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<IEntityType, Statements, Statement> statementFor, bool expectOneRow, CancellationToken cancellationToken)
         where T : class
