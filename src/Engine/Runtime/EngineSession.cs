@@ -297,6 +297,10 @@ internal sealed class EngineSession
 
     private static readonly Dictionary<string, HashSet<string>> EmptyEntryWants = [];
 
+    /// <summary>For <see cref="PreloadAsync(IReadOnlyCollection{string}, IReadOnlyDictionary{string, HashSet{string}}?, CancellationToken)"/>: one flow's entries of these customers.</summary>
+    public static Dictionary<string, HashSet<string>> EntriesOf(string flowId, IEnumerable<string> customerIds) =>
+        new(StringComparer.Ordinal) { [flowId] = new HashSet<string>(customerIds, StringComparer.Ordinal) };
+
     /// <summary>
     /// Loads only the profiles of these customers, for a batch that enters no one and reacts to no
     /// event (a tick): their entries and open runs are still read on first use, as for any customer

@@ -492,7 +492,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await stepper.ResumeAsync(session, program, run, customer, port, cancellationToken);
     }
 
-
     // ---- schedules and dates ------------------------------------------------------------
 
     /// <summary>A schedule trigger fired: every customer of its audience enters (subject to the entry rules), streamed in batches.</summary>
@@ -561,7 +560,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>The <paramref name="audience"/> enters the trigger's flow, subject to the entry rules, in order.</summary>
     private async Task EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, List<string> audience, CancellationToken cancellationToken)
     {
-        await session.PreloadAsync(audience, new Dictionary<string, HashSet<string>> { [program.FlowId] = [.. audience] }, cancellationToken);
+        await session.PreloadAsync(audience, EngineSession.EntriesOf(program.FlowId, audience), cancellationToken);
         foreach (var id in audience)
             await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
     }
@@ -613,7 +612,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
                 var due = await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken);
-                await session.PreloadAsync(due, new Dictionary<string, HashSet<string>> { [program.FlowId] = [.. due] }, cancellationToken);
+                await session.PreloadAsync(due, EngineSession.EntriesOf(program.FlowId, due), cancellationToken);
                 foreach (var id in due)
                 {
                     var before = session.RunsAdded;

@@ -136,21 +136,14 @@ internal static partial class BulkWriter
     /// <summary>
     /// Like <see cref="UpdateAsync{T}"/>, except for <paramref name="column"/>, a JSON array: the
     /// row's value is added to the end of the stored array, which is never read into the process
-    /// (a run's step log: its row holds only the steps taken since it was read; see EngineSession.Log).
+    /// (a run's step log: its row holds only the steps taken since it was read; see EngineSession.logsUnread).
     /// </summary>
     public static Task UpdateAppendingAsync<T>(DbContext db, IReadOnlyList<T> rows, string column, CancellationToken cancellationToken)
         where T : class =>
         ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-appending {type.Name} {column}", () =>
         {
             var array = type.FindProperty(column)!;
-            var columns = type.GetProperties().Where(p => !p.IsPrimaryKey() && p != array).ToList();
-            var keys = type.FindPrimaryKey()!.Properties;
-            var (stored, added) = (Column(array), $"@p{columns.Count}");
-            var sets = columns.Select((p, i) => $"{Column(p)} = @p{i}")
-                .Append($"{stored} = CASE WHEN {added} IN ('', '[]') THEN {stored} WHEN {stored} IN ('', '[]') THEN {added}"
-                    + $" ELSE substr({stored}, 1, length({stored}) - 1) || ',' || substr({added}, 2) END");
-            var where = keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + 1 + i}");
-            return ($"UPDATE {Table(type)} SET {string.Join(", ", sets)} WHERE {string.Join(" AND ", where)}", [.. columns, array, .. keys]);
+            return UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey() && p != array)], appendTo: array);
         }), expectOneRow: true, cancellationToken);
 
     /// <summary>Runs one prepared statement of <typeparamref name="T"/>'s table for each row, in list order.</summary>
@@ -221,13 +214,25 @@ internal static partial class BulkWriter
             UpdateSql(type, [.. properties.Where((_, i) => (changedBits & (1UL << i)) != 0)]));
     }
 
-    /// <summary>An UPDATE of these columns by primary key; parameters: the columns, then the key.</summary>
-    private static (string Sql, IReadOnlyList<IProperty> Columns) UpdateSql(IEntityType type, IReadOnlyList<IProperty> columns)
+    /// <summary>
+    /// An UPDATE of these columns by primary key; parameters: the columns, the JSON array to append
+    /// to <paramref name="appendTo"/>'s stored one if given, then the key.
+    /// </summary>
+    private static (string Sql, IReadOnlyList<IProperty> Columns) UpdateSql(IEntityType type, IReadOnlyList<IProperty> columns, IProperty? appendTo = null)
     {
         var keys = type.FindPrimaryKey()!.Properties;
-        var sets = string.Join(", ", columns.Select((p, i) => $"{Column(p)} = @p{i}"));
-        var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{columns.Count + i}"));
-        return ($"UPDATE {Table(type)} SET {sets} WHERE {where}", [.. columns, .. keys]);
+        var sets = columns.Select((p, i) => $"{Column(p)} = @p{i}").ToList();
+        IReadOnlyList<IProperty> bound = columns;
+        if (appendTo is not null)
+        {
+            var (stored, added) = (Column(appendTo), $"@p{columns.Count}");
+            sets.Add($"{stored} = CASE WHEN {added} IN ('', '[]') THEN {stored} WHEN {stored} IN ('', '[]') THEN {added}"
+                + $" ELSE substr({stored}, 1, length({stored}) - 1) || ',' || substr({added}, 2) END");
+            bound = [.. columns, appendTo];
+        }
+
+        var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @p{bound.Count + i}"));
+        return ($"UPDATE {Table(type)} SET {string.Join(", ", sets)} WHERE {where}", [.. bound, .. keys]);
     }
 
     private static Statement Delete(EntityEntry entry, Statements statements)
@@ -312,9 +317,7 @@ internal static partial class BulkWriter
             {
                 int rc;
                 while ((rc = raw.sqlite3_step(handle)) == raw.SQLITE_ROW)
-                {
                     rows.Add((T)materialize(handle));
-                }
 
                 if (rc != raw.SQLITE_DONE)
                     SqliteException.ThrowExceptionForRC(rc, db);
