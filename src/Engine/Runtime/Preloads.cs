@@ -52,7 +52,7 @@ internal static class Preloads
                 [Waiting(db), BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.WakeAt), before), Json(held)], cancellationToken, without: nameof(RunRecord.Log))
             : DueRunsBefore(db, before, held).ToListAsync(cancellationToken).AsTask();
 
-    private static object? Waiting(FlowDbContext db) => BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting);
+    private static object Waiting(FlowDbContext db) => BulkWriter.Stored<RunRecord>(db, nameof(RunRecord.Status), RunStatus.Waiting);
 
     private static string Json(string[] values) => System.Text.Json.JsonSerializer.Serialize(values);
 

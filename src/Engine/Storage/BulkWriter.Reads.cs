@@ -44,8 +44,12 @@ internal static partial class BulkWriter
         [.. type.GetProperties().Where(p => p.Name != without)];
 
     /// <summary>The value a property of <typeparamref name="T"/> is stored as (an enum's name, an instant's ticks), for a query's argument.</summary>
-    public static object? Stored<T>(DbContext db, string property, object value) =>
-        db.Model.FindEntityType(typeof(T))!.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
+    public static object Stored<T>(DbContext db, string property, object value) =>
+        Stored(db.Model.FindEntityType(typeof(T))!, property, value);
+
+    /// <summary>The value a property of <paramref name="type"/> is stored as, through the property's own converter.</summary>
+    public static object Stored(IEntityType type, string property, object value) =>
+        type.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
 
     /// <summary>A key as EF Core's SQLite provider stores it (upper-case text), for a query's argument.</summary>
     public static string StoredKey(Guid key) => key.ToString("D").ToUpperInvariant();

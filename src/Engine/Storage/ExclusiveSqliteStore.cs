@@ -79,8 +79,8 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
         command.CommandText =
             $"SELECT (SELECT MIN({Column(runs, nameof(RunRecord.WakeAt))}) FROM {Table(runs)} WHERE {Column(runs, nameof(RunRecord.Status))} = $waiting), " +
             $"(SELECT MIN({Column(messages, nameof(MessageRecord.DueAt))}) FROM {Table(messages)} WHERE {Column(messages, nameof(MessageRecord.Status))} = $pending)";
-        command.Parameters.AddWithValue("$waiting", Stored(runs, nameof(RunRecord.Status), RunStatus.Waiting));
-        command.Parameters.AddWithValue("$pending", Stored(messages, nameof(MessageRecord.Status), MessageStatus.Pending));
+        command.Parameters.AddWithValue("$waiting", BulkWriter.Stored(runs, nameof(RunRecord.Status), RunStatus.Waiting));
+        command.Parameters.AddWithValue("$pending", BulkWriter.Stored(messages, nameof(MessageRecord.Status), MessageStatus.Pending));
         command.Prepare();
         return command;
     }
@@ -89,9 +89,6 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
 
     private static string Column(IEntityType type, string property) =>
         $"\"{type.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))}\"";
-
-    private static object Stored(IEntityType type, string property, object value) =>
-        type.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
 
     // Instants are stored as UTC ticks (see SqliteFlowDbContext).
     private static DateTimeOffset? Instant(SqliteDataReader reader, int ordinal) =>
