@@ -658,6 +658,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     {
         ArgumentNullException.ThrowIfNull(db);
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
-        return await db.Runs.Where(r => r.Status == RunStatus.Waiting && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
+        return await db.Runs.Where(r => r.Status == RunStatus.Waiting && r.WakeAt != null && !held.Contains(r.FlowId)).MinAsync(r => r.WakeAt, cancellationToken);
     }
 }

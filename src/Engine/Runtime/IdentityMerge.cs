@@ -55,7 +55,7 @@ internal static class IdentityMerge
             foreach (var entry in await db.Entries.Where(e => e.CustomerId == fromId).ToListAsync(cancellationToken))
             {
                 db.Entries.Remove(entry);
-                var existing = await db.Entries.FindAsync([entry.FlowId, customerId], cancellationToken);
+                var existing = await db.Entries.FindAsync([customerId, entry.FlowId], cancellationToken);
                 if (existing is null)
                     db.Entries.Add(new EntryRecord { FlowId = entry.FlowId, CustomerId = customerId, LastEnteredAt = entry.LastEnteredAt, Entries = entry.Entries });
                 else

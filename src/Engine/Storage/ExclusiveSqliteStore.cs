@@ -77,7 +77,7 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
         var messages = db.Model.FindEntityType(typeof(MessageRecord))!;
         var command = connection.CreateCommand();
         command.CommandText =
-            $"SELECT (SELECT MIN({Column(runs, nameof(RunRecord.WakeAt))}) FROM {Table(runs)} WHERE {Column(runs, nameof(RunRecord.Status))} = $waiting), " +
+            $"SELECT (SELECT MIN({Column(runs, nameof(RunRecord.WakeAt))}) FROM {Table(runs)} WHERE {Column(runs, nameof(RunRecord.Status))} = $waiting AND {Column(runs, nameof(RunRecord.WakeAt))} IS NOT NULL), " +
             $"(SELECT MIN({Column(messages, nameof(MessageRecord.DueAt))}) FROM {Table(messages)} WHERE {Column(messages, nameof(MessageRecord.Status))} = $pending)";
         command.Parameters.AddWithValue("$waiting", BulkWriter.Stored(runs, nameof(RunRecord.Status), RunStatus.Waiting));
         command.Parameters.AddWithValue("$pending", BulkWriter.Stored(messages, nameof(MessageRecord.Status), MessageStatus.Pending));

@@ -251,10 +251,10 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("ReEngage.Flows.Engine.Storage.EntryRecord", b =>
                 {
-                    b.Property<string>("FlowId")
+                    b.Property<string>("CustomerId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CustomerId")
+                    b.Property<string>("FlowId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Entries")
@@ -263,9 +263,7 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<long>("LastEnteredAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("FlowId", "CustomerId");
-
-                    b.HasIndex("CustomerId");
+                    b.HasKey("CustomerId", "FlowId");
 
                     b.ToTable("Entries");
                 });
@@ -571,7 +569,8 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 
                     b.HasIndex("FlowId", "Status");
 
-                    b.HasIndex("Status", "WakeAt");
+                    b.HasIndex("Status", "WakeAt")
+                        .HasFilter("\"WakeAt\" IS NOT NULL");
 
                     b.ToTable("Runs");
                 });
