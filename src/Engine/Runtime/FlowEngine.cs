@@ -292,7 +292,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await session.PreloadAsync([customerId], cancellationToken);
         var record = new EventRecord
         {
-            Key = Guid.CreateVersion7(session.Now),
+            Key = TimeOrderedIds.Next(session.Now),
             EventId = incoming.EventId,
             Type = incoming.Type!,
             CustomerId = customerId,

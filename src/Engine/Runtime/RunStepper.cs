@@ -36,7 +36,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     {
         var run = new RunRecord
         {
-            Id = Guid.CreateVersion7(session.Now),
+            Id = TimeOrderedIds.Next(session.Now),
             FlowId = program.FlowId,
             Version = program.Version,
             CustomerId = customer.Id,

@@ -116,13 +116,15 @@ internal static class IngestHarness
         {
             var watch = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var io = ProcessIo.Now();
             var outcomes = new List<IngestOutcome>();
             foreach (var batch in fixture.Batches)
                 outcomes.AddRange(await store.Engine.IngestAsync(batch));
             var seconds = watch.Elapsed.TotalSeconds;
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            io = ProcessIo.Now() - io;
             rate = events / seconds;
-            Console.WriteLine($"{label}, engine: {outcomes.Count(o => o.Status == IngestStatus.Accepted)} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s); runs {store.Scalar("SELECT COUNT(*) FROM \"Runs\"")}, outbox {store.Scalar("SELECT COUNT(*) FROM \"Messages\"")}, steps {store.Scalar("SELECT SUM(\"StepCount\") FROM \"Runs\"")}");
+            Console.WriteLine($"{label}, engine: {outcomes.Count(o => o.Status == IngestStatus.Accepted)} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s); runs {store.Scalar("SELECT COUNT(*) FROM \"Runs\"")}, outbox {store.Scalar("SELECT COUNT(*) FROM \"Messages\"")}, steps {store.Scalar("SELECT SUM(\"StepCount\") FROM \"Runs\"")}; {io}");
         }
 
         if (keep)
@@ -139,6 +141,7 @@ internal static class IngestHarness
         {
             var watch = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var io = ProcessIo.Now();
             foreach (var batch in fixture.Batches)
             {
                 await using var db = store.Databases.CreateDbContext();
@@ -149,8 +152,9 @@ internal static class IngestHarness
 
             var seconds = watch.Elapsed.TotalSeconds;
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            io = ProcessIo.Now() - io;
             rate = events / seconds;
-            Console.WriteLine($"{label}, EF Core insert: {events} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s)");
+            Console.WriteLine($"{label}, EF Core insert: {events} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s); {io}");
         }
 
         DueRunsFixture.Delete(path);

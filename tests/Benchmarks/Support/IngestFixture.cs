@@ -89,10 +89,10 @@ internal sealed class IngestFixture : IDisposable
         return events;
     }
 
-    /// <summary>The rows a plain insert writes for these events: the same columns the engine writes.</summary>
+    /// <summary>The rows a plain insert writes for these events: the same columns the engine writes, keys made as the engine makes them.</summary>
     public static EventRecord Row(IncomingEvent incoming, DateTimeOffset receivedAt) => new()
     {
-        Key = Guid.CreateVersion7(receivedAt),
+        Key = TimeOrderedIds.Next(receivedAt),
         EventId = incoming.EventId,
         Type = incoming.Type!,
         CustomerId = incoming.CustomerId!,
