@@ -212,7 +212,9 @@ internal sealed class EngineSession
         if (BulkWriter.Supports(Db))
         {
             await BulkWriter.InsertAsync(Db, addedCustomers, cancellationToken);
-            await BulkWriter.UpdateAsync(Db, changedCustomers, cancellationToken);
+            var (keepingIndexed, changingIndexed) = Split(changedCustomers, c => customers.Stored(c) is var stored && stored.Email == c.Email && stored.TimeZone == c.TimeZone);
+            await BulkWriter.UpdateAsync(Db, changingIndexed, cancellationToken);
+            await BulkWriter.UpdateExceptAsync(Db, keepingIndexed, ProfileIndexedColumns, cancellationToken);
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
             await BulkWriter.UpdateAsync(Db, [.. changedRuns.Where(r => !logsUnread.Contains(r))], cancellationToken);
@@ -247,6 +249,18 @@ internal sealed class EngineSession
         newEvents.Clear();
         stepCounts.Clear();
         newMessages.Clear();
+    }
+
+    // The profile columns with an index of their own: a batch rarely changes them, and leaving them
+    // out of an update spares their indexes (see BulkWriter.UpdateExceptAsync).
+    private static readonly string[] ProfileIndexedColumns = [nameof(CustomerRecord.Email), nameof(CustomerRecord.TimeZone)];
+
+    private static (List<T> Matching, List<T> Others) Split<T>(IReadOnlyList<T> rows, Func<T, bool> matches)
+    {
+        var (matching, others) = (new List<T>(rows.Count), new List<T>());
+        foreach (var row in rows)
+            (matches(row) ? matching : others).Add(row);
+        return (matching, others);
     }
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;

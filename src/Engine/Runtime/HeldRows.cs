@@ -70,6 +70,9 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
         return (added.ToList(), changed);
     }
 
+    /// <summary>The columns <paramref name="row"/> (read, not added) had when read or last written.</summary>
+    public TState Stored(TRow row) => stored[row];
+
     /// <summary>After a write of <see cref="Unwritten"/>: what was written is now what the store holds.</summary>
     public void Written(IReadOnlyList<TRow> changed)
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace ReEngage.Flows.Engine.Storage;
 
@@ -41,8 +40,10 @@ public static class TimeOrderedIds
             count = counter;
         }
 
+        // Random.Shared, not the system's CSPRNG: these need to be unique, not secret, and asking
+        // OpenSSL for four bytes per id was a percent of an ingest batch.
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes[12..]);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[12..], Random.Shared.Next());
         BinaryPrimitives.WriteUInt64BigEndian(bytes, ((ulong)milliseconds << 16) | 0x7000UL | (ulong)(count >> 30));
         BinaryPrimitives.WriteUInt32BigEndian(bytes[8..], (uint)(count & 0x3FFFFFFF) | 0x80000000U);   // the variant's two bits, 10
         return new Guid(bytes, bigEndian: true);

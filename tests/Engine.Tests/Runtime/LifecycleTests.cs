@@ -145,6 +145,27 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_profiles_indexed_email_and_time_zone_are_written_when_they_change_and_kept_when_other_facts_do()
+    {
+        await h.SendAsync("product.viewed", "c1");
+        Assert.Equal(IngestStatus.Accepted, (await h.SendAsync("customer.signed_up", "c1", new { email = "ana@example.com", timeZone = "Europe/Lisbon" })).Status);
+        await h.SendAsync("cart.added", "c1", new { price = 12 });   // other facts only
+        Assert.Equal(("ana@example.com", "Europe/Lisbon", 12m), await StoredAsync("ana@example.com"));
+
+        Assert.Equal(IngestStatus.Accepted, (await h.SendAsync("identify", "c1", new { email = "ana@shop.example", timeZone = "Asia/Tokyo" }, anonymousId: "browser-1")).Status);
+        Assert.Equal(("ana@shop.example", "Asia/Tokyo", 12m), await StoredAsync("ana@shop.example"));
+        Assert.Null(await StoredAsync("ana@example.com"));
+
+        async Task<(string?, string?, decimal)?> StoredAsync(string email)
+        {
+            // Found through the email's index, as a look-up by email finds a profile.
+            await using var db = h.Databases.CreateDbContext();
+            var found = await db.Customers.AsNoTracking().Where(c => c.Email == email && c.TimeZone != null).ToListAsync();
+            return found.Count == 0 ? null : (found[0].Email, found[0].TimeZone, found[0].CartValue);
+        }
+    }
+
+    [Fact]
     public async Task Facts_follow_their_definitions()
     {
         await h.SendAsync("cart.added", "c1", new { price = 10, quantity = 3 });
