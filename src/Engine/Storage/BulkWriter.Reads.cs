@@ -19,7 +19,7 @@ namespace ReEngage.Flows.Engine.Storage;
 /// </summary>
 internal static partial class BulkWriter
 {
-    private static readonly ConcurrentDictionary<(IEntityType Type, string? Without), Func<sqlite3_stmt, object>> Materializers = new();
+    private static readonly ConcurrentDictionary<(IEntityType Type, string? Without), Func<IntPtr, object>> Materializers = new();
 
     /// <summary>
     /// The <typeparamref name="T"/> rows meeting <paramref name="where"/> — SQL over the table's
@@ -58,9 +58,9 @@ internal static partial class BulkWriter
     /// <c>row => new T { P0 = read(0), P1 = read(1), … }</c> over the columns in the order
     /// <see cref="ReadAsync{T}"/> selects them (the model's property order).
     /// </summary>
-    private static Func<sqlite3_stmt, object> Materializer(IEntityType type, string? without)
+    private static Func<IntPtr, object> Materializer(IEntityType type, string? without)
     {
-        var statement = Expression.Parameter(typeof(sqlite3_stmt), "row");
+        var statement = Expression.Parameter(typeof(IntPtr), "row");
         var row = Expression.Variable(type.ClrType, "entity");
 
         // A compiled constructor call: the records' required members are a compile-time rule only.
@@ -76,7 +76,7 @@ internal static partial class BulkWriter
             value = Expression.Convert(value, info.PropertyType);
             if (property.IsNullable)
             {
-                var isNull = Expression.Equal(Expression.Call(typeof(raw), nameof(raw.sqlite3_column_type), null, statement, Expression.Constant(column)), Expression.Constant(raw.SQLITE_NULL));
+                var isNull = Expression.Equal(Expression.Call(typeof(SqliteCalls), nameof(SqliteCalls.ColumnType), null, statement, Expression.Constant(column)), Expression.Constant(raw.SQLITE_NULL));
                 value = Expression.Condition(isNull, Expression.Default(info.PropertyType), value);
             }
 
@@ -84,7 +84,7 @@ internal static partial class BulkWriter
         }
 
         body.Add(Expression.Convert(row, typeof(object)));
-        return Expression.Lambda<Func<sqlite3_stmt, object>>(Expression.Block([row], body), statement).Compile();
+        return Expression.Lambda<Func<IntPtr, object>>(Expression.Block([row], body), statement).Compile();
     }
 
     private static MethodInfo ColumnReader(Type stored, IEntityType type, IProperty property) =>
@@ -94,23 +94,23 @@ internal static partial class BulkWriter
     /// <summary>A column of the current row as each stored CLR type, named after the type.</summary>
     private static class Columns
     {
-        public static string String(sqlite3_stmt row, int column) => raw.sqlite3_column_text(row, column).utf8_to_string();
+        public static string String(IntPtr row, int column) => SqliteCalls.ColumnText(row, column);
 
-        public static long Int64(sqlite3_stmt row, int column) => raw.sqlite3_column_int64(row, column);
+        public static long Int64(IntPtr row, int column) => SqliteCalls.ColumnInt64(row, column);
 
-        public static int Int32(sqlite3_stmt row, int column) => raw.sqlite3_column_int(row, column);
+        public static int Int32(IntPtr row, int column) => (int)SqliteCalls.ColumnInt64(row, column);
 
-        public static bool Boolean(sqlite3_stmt row, int column) => raw.sqlite3_column_int64(row, column) != 0;
+        public static bool Boolean(IntPtr row, int column) => SqliteCalls.ColumnInt64(row, column) != 0;
 
-        public static double Double(sqlite3_stmt row, int column) => raw.sqlite3_column_double(row, column);
+        public static double Double(IntPtr row, int column) => SqliteCalls.ColumnDouble(row, column);
 
         // EF Core's SQLite provider stores decimals as text; the writer binds them as reals.
-        public static decimal Decimal(sqlite3_stmt row, int column) =>
-            raw.sqlite3_column_type(row, column) == raw.SQLITE_TEXT
+        public static decimal Decimal(IntPtr row, int column) =>
+            SqliteCalls.ColumnType(row, column) == raw.SQLITE_TEXT
                 ? decimal.Parse(String(row, column), NumberStyles.Float, CultureInfo.InvariantCulture)
-                : (decimal)raw.sqlite3_column_double(row, column);
+                : (decimal)SqliteCalls.ColumnDouble(row, column);
 
         // Keys are stored as EF Core's SQLite provider writes them: text.
-        public static Guid Guid(sqlite3_stmt row, int column) => System.Guid.Parse(String(row, column));
+        public static Guid Guid(IntPtr row, int column) => System.Guid.Parse(String(row, column));
     }
 }

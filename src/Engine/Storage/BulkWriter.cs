@@ -293,6 +293,10 @@ internal static partial class BulkWriter
         // lock, so this only matters for a write outside one.
         private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
+        // The raw pointers, for the per-value calls (see SqliteCalls); the safe handles keep them alive.
+        private readonly IntPtr statement = handle.DangerousGetHandle();
+        private readonly IntPtr connection = db.DangerousGetHandle();
+
         public string Table => table;
 
         /// <summary>Binds the entity's values, runs the statement and returns the rows it changed.</summary>
@@ -301,21 +305,21 @@ internal static partial class BulkWriter
             bindRow(this, entity);
             try
             {
-                var rc = raw.sqlite3_step(handle);
+                var rc = SqliteCalls.Step(statement);
                 if (IsBusy(rc))
                     rc = StepWhenFree();
                 if (rc != raw.SQLITE_DONE)
                     SqliteException.ThrowExceptionForRC(rc, db);
-                return raw.sqlite3_changes(db);
+                return SqliteCalls.Changes(connection);
             }
             finally
             {
-                raw.sqlite3_reset(handle);
+                SqliteCalls.Reset(statement);
             }
         }
 
         /// <summary>Binds the arguments (text, numbers or null) to ?1, ?2 …, runs the query and materializes each row.</summary>
-        public List<T> Read<T>(IReadOnlyList<object?> arguments, Func<sqlite3_stmt, object> materialize)
+        public List<T> Read<T>(IReadOnlyList<object?> arguments, Func<IntPtr, object> materialize)
             where T : class
         {
             for (var i = 0; i < arguments.Count; i++)
@@ -324,8 +328,8 @@ internal static partial class BulkWriter
             try
             {
                 int rc;
-                while ((rc = raw.sqlite3_step(handle)) == raw.SQLITE_ROW)
-                    rows.Add((T)materialize(handle));
+                while ((rc = SqliteCalls.Step(statement)) == raw.SQLITE_ROW)
+                    rows.Add((T)materialize(statement));
 
                 if (rc != raw.SQLITE_DONE)
                     SqliteException.ThrowExceptionForRC(rc, db);
@@ -333,7 +337,7 @@ internal static partial class BulkWriter
             }
             finally
             {
-                raw.sqlite3_reset(handle);
+                SqliteCalls.Reset(statement);
             }
         }
 
@@ -359,13 +363,13 @@ internal static partial class BulkWriter
         // string allocated its UTF-8 copy, a few hundred MB over a replay.
         private byte[] utf8 = new byte[256];
 
-        public void BindNull(int index) => Check(raw.sqlite3_bind_null(handle, index));
+        public void BindNull(int index) => Check(SqliteCalls.BindNull(statement, index));
 
-        public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(handle, index, value));
+        public void BindInt64(int index, long value) => Check(SqliteCalls.BindInt64(statement, index, value));
 
-        public void BindDouble(int index, double value) => Check(raw.sqlite3_bind_double(handle, index, value));
+        public void BindDouble(int index, double value) => Check(SqliteCalls.BindDouble(statement, index, value));
 
-        public void BindString(int index, string value) => Check(value.Length > 0 ? BindText(index, value) : raw.sqlite3_bind_text(handle, index, value));
+        public void BindString(int index, string value) => Check(BindText(index, value));
 
         public void BindKey(int index, Guid value) => Check(BindGuid(index, value));
 
@@ -379,13 +383,12 @@ internal static partial class BulkWriter
         {
             var rc = value switch
             {
-                DBNull => raw.sqlite3_bind_null(handle, index),
-                string { Length: > 0 } text => BindText(index, text),
-                string text => raw.sqlite3_bind_text(handle, index, text),
+                DBNull => SqliteCalls.BindNull(statement, index),
+                string text => BindText(index, text),
                 Guid guid => BindGuid(index, guid),
-                long number => raw.sqlite3_bind_int64(handle, index, number),
-                int number => raw.sqlite3_bind_int64(handle, index, number),
-                double number => raw.sqlite3_bind_double(handle, index, number),
+                long number => SqliteCalls.BindInt64(statement, index, number),
+                int number => SqliteCalls.BindInt64(statement, index, number),
+                double number => SqliteCalls.BindDouble(statement, index, number),
                 _ => throw new NotSupportedException($"The bulk writer cannot bind a {value.GetType().Name} for a {table} column; give the property a value converter to a string or a number."),
             };
             if (rc != raw.SQLITE_OK)
@@ -398,7 +401,7 @@ internal static partial class BulkWriter
             if (utf8.Length < most)
                 utf8 = new byte[Math.Max(most, utf8.Length * 2)];
             var length = Encoding.UTF8.GetBytes(text, utf8);
-            return raw.sqlite3_bind_text(handle, index, utf8.AsSpan(0, length));
+            return SqliteCalls.BindText(statement, index, utf8, length);
         }
 
         /// <summary>A key as EF Core's SQLite provider stores it: text, upper case.</summary>
@@ -411,7 +414,7 @@ internal static partial class BulkWriter
                     utf8[i] -= 'a' - 'A';
             }
 
-            return raw.sqlite3_bind_text(handle, index, utf8.AsSpan(0, length));
+            return SqliteCalls.BindText(statement, index, utf8, length);
         }
 
         public void Dispose() => handle.Dispose();
