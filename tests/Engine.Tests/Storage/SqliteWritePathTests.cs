@@ -25,6 +25,22 @@ public sealed class SqliteWritePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bulk_insert_of_many_rows_keeps_their_order_and_their_columns()
+    {
+        var at = new DateTimeOffset(2026, 3, 2, 10, 30, 15, TimeSpan.Zero);
+        var rows = Enumerable.Range(0, 77).Select(i => Event(Guid.CreateVersion7(), at.AddSeconds(i), $"e-{i}")).ToList();
+        for (var i = 0; i < rows.Count; i += 5)
+            rows[i].AnonymousId = $"browser-{i}";   // nulls and values in turn on one prepared statement
+        await using (var db = databases.CreateDbContext())
+            await BulkWriter.InsertAsync(db, rows, CancellationToken.None);
+
+        await using var check = databases.CreateDbContext();
+        var stored = await check.Events.AsNoTracking().OrderBy(e => e.Seq).ToListAsync();
+        Assert.Equal(rows.Select(r => (r.Key, r.EventId, r.AnonymousId, r.OccurredAt)), stored.Select(r => (r.Key, r.EventId, r.AnonymousId, r.OccurredAt)));
+        Assert.Equal(Enumerable.Range(1, 77).Select(i => (long)i), stored.Select(r => r.Seq));
+    }
+
+    [Fact]
     public async Task Bulk_writes_store_every_column_as_EF_reads_it_back()
     {
         var key = Guid.CreateVersion7();
