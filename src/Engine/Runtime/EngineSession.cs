@@ -207,6 +207,7 @@ internal sealed class EngineSession
         Db.ChangeTracker.DetectChanges();
         Memory?.Wrote(newEvents);
         var (addedRuns, changedRuns) = runs.Unwritten();
+        var (appendedLogs, wholeLogs) = Split(changedRuns, logsUnread.Contains);
         var (addedEntries, changedEntries) = entries.Unwritten();
         var (addedCustomers, changedCustomers) = customers.Unwritten();
         if (BulkWriter.Supports(Db))
@@ -217,8 +218,8 @@ internal sealed class EngineSession
             await BulkWriter.UpdateExceptAsync(Db, keepingIndexed, ProfileIndexedColumns, cancellationToken);
             await BulkWriter.InsertAsync(Db, newEvents, cancellationToken);
             await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
-            await BulkWriter.UpdateAsync(Db, [.. changedRuns.Where(r => !logsUnread.Contains(r))], cancellationToken);
-            await BulkWriter.UpdateAppendingAsync(Db, [.. changedRuns.Where(logsUnread.Contains)], nameof(RunRecord.Log), cancellationToken);
+            await BulkWriter.UpdateAsync(Db, wholeLogs, cancellationToken);
+            await BulkWriter.UpdateAppendingAsync(Db, appendedLogs, nameof(RunRecord.Log), cancellationToken);
             await BulkWriter.InsertAsync(Db, addedEntries, cancellationToken);
             await BulkWriter.UpdateAsync(Db, changedEntries, cancellationToken);
             await BulkWriter.AddUpAsync(Db, StepCounts(), cancellationToken);
@@ -241,7 +242,7 @@ internal sealed class EngineSession
                 entry.State = EntityState.Detached;
         }
 
-        foreach (var run in changedRuns.Where(logsUnread.Contains))
+        foreach (var run in appendedLogs)
             run.Log = "";   // appended to the stored log
         customers.Written(changedCustomers);
         runs.Written(changedRuns);

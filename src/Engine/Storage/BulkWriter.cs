@@ -128,8 +128,7 @@ internal static partial class BulkWriter
     /// </summary>
     public static Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
         where T : class =>
-        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-all {type.Name}", () =>
-            UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey())])), expectOneRow: true, cancellationToken);
+        UpdateExceptAsync(db, rows, unchanged: [], cancellationToken);
 
     /// <summary>
     /// Like <see cref="UpdateAsync{T}"/>, without the <paramref name="unchanged"/> columns, which the
@@ -381,18 +380,29 @@ internal static partial class BulkWriter
 
         private void Bind(int index, object value)
         {
-            var rc = value switch
+            switch (value)
             {
-                DBNull => SqliteCalls.BindNull(statement, index),
-                string text => BindText(index, text),
-                Guid guid => BindGuid(index, guid),
-                long number => SqliteCalls.BindInt64(statement, index, number),
-                int number => SqliteCalls.BindInt64(statement, index, number),
-                double number => SqliteCalls.BindDouble(statement, index, number),
-                _ => throw new NotSupportedException($"The bulk writer cannot bind a {value.GetType().Name} for a {table} column; give the property a value converter to a string or a number."),
-            };
-            if (rc != raw.SQLITE_OK)
-                SqliteException.ThrowExceptionForRC(rc, db);
+                case DBNull:
+                    BindNull(index);
+                    break;
+                case string text:
+                    BindString(index, text);
+                    break;
+                case Guid guid:
+                    BindKey(index, guid);
+                    break;
+                case long number:
+                    BindInt64(index, number);
+                    break;
+                case int number:
+                    BindInt64(index, number);
+                    break;
+                case double number:
+                    BindDouble(index, number);
+                    break;
+                default:
+                    throw new NotSupportedException($"The bulk writer cannot bind a {value.GetType().Name} for a {table} column; give the property a value converter to a string or a number.");
+            }
         }
 
         private int BindText(int index, string text)

@@ -7,15 +7,15 @@ using ReEngage.Flows.Engine.Runtime;
 namespace ReEngage.Flows.Benchmarks.Harness;
 
 /// <summary>
-/// <c>--harness p2 [events] [warm-up rounds = 8] [timed rounds = 3]</c>: P2 outside BenchmarkDotNet (for a
-/// quick figure and for profiling). A round is the EF Core insert of the benchmark traffic's event
-/// rows, then the engine's ingest of the same traffic in batches of 500, each on a fresh copy of the
-/// store. The first rounds only warm up: on this two-core machine the tiered JIT keeps recompiling the
+/// <c>--harness p2 [events] [warm-up rounds = 8] [timed rounds = 3]</c>: P2 outside BenchmarkDotNet
+/// (for a quick figure and for profiling). A round is the EF Core insert of the benchmark traffic's
+/// event rows, then the engine's ingest of the same traffic in batches of 500, each on a fresh copy
+/// of the store. The first rounds only warm up: on two cores the tiered JIT keeps recompiling the
 /// engine's code for its first eight passes or so (on one machine a pass after one warm-up ran
 /// 3.5–4 s, the fifth 2.4 s; on another the passes kept shortening up to the eighth while the
-/// tiered compilation thread stayed busy to the tenth), and a running host pays that once. The ratio is taken between the medians of the timed
-/// rounds, with the slowest engine pass against the fastest insert beside it, so that neither side
-/// is flattered by a quiet moment of the machine.
+/// tiered compilation thread stayed busy to the tenth), and a running host pays that once. The
+/// ratio is taken between the medians of the timed rounds, with the slowest engine pass against the
+/// fastest insert beside it, so that neither side is flattered by a quiet moment of the machine.
 /// </summary>
 internal static class IngestHarness
 {

@@ -17,10 +17,13 @@ internal readonly record struct ProcessIo(long ThreadRead, long ThreadWritten, l
         return new ProcessIo(threadRead, threadWritten, processRead, processWritten);
     }
 
-    public static ProcessIo operator -(ProcessIo after, ProcessIo before) =>
+    /// <summary>False where the system has no such counters (not Linux): then every figure is -1.</summary>
+    public bool Available => ThreadRead >= 0;
+
+    public static ProcessIo operator -(ProcessIo after, ProcessIo before) => !after.Available ? after :
         new(after.ThreadRead - before.ThreadRead, after.ThreadWritten - before.ThreadWritten, after.ProcessRead - before.ProcessRead, after.ProcessWritten - before.ProcessWritten);
 
-    public override string ToString() => ThreadRead < 0
+    public override string ToString() => !Available
         ? "I/O not available"
         : string.Create(CultureInfo.InvariantCulture, $"this thread read {ThreadRead / 1e6:F1} MB, wrote {ThreadWritten / 1e6:F1} MB; the process {ProcessRead / 1e6:F1} MB, {ProcessWritten / 1e6:F1} MB");
 
