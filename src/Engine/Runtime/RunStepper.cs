@@ -341,7 +341,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
             Port = port,
             Detail = detail,
         };
-        run.Log = StepLog.Append(run.Log, step);   // on a run read without its log, the steps since (see EngineSession)
+        session.Log(run, step);
         session.Count(step);
         return seq;
     }

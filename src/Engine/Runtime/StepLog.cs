@@ -19,14 +19,37 @@ public static class StepLog
     /// <summary>The log with <paramref name="step"/> added at its end.</summary>
     public static string Append(string log, StepRecord step)
     {
-        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(step);
+        return Append(log, [step]);
+    }
+
+    /// <summary>The log with <paramref name="steps"/> added at its end, in order.</summary>
+    public static string Append(string log, IReadOnlyList<StepRecord> steps)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Count == 0)
+            return log;
 
         // Written by hand into one reused buffer, and the new log made in one allocation: a replay
         // appends a few hundred thousand steps, and a JSON writer, its output and the joined text
         // were three allocations (and most of a step's cost) each time.
         var first = log.Length <= 2;   // "" or "[]"
         var text = new Writer(buffer ??= new char[512]);
+        for (var i = 0; i < steps.Count; i++)
+            Add(ref text, steps[i], first && i == 0);
+        text.Add("]");
+        buffer = text.Buffer;
+        var kept = first ? 0 : log.Length - 1;
+        return string.Create(kept + text.Length, (log, kept, text.Buffer), static (span, state) =>
+        {
+            state.log.AsSpan(0, state.kept).CopyTo(span);
+            state.Buffer.AsSpan(0, span.Length - state.kept).CopyTo(span[state.kept..]);
+        });
+    }
+
+    private static void Add(ref Writer text, StepRecord step, bool first)
+    {
         text.Add(first ? "[{\"seq\":" : ",{\"seq\":");
         text.Add(step.Seq);
         text.Add(",\"node\":");
@@ -48,14 +71,7 @@ public static class StepLog
             text.AddString(step.Detail);
         }
 
-        text.Add("}]");
-        buffer = text.Buffer;
-        var kept = first ? 0 : log.Length - 1;
-        return string.Create(kept + text.Length, (log, kept, text.Buffer), static (span, state) =>
-        {
-            state.log.AsSpan(0, state.kept).CopyTo(span);
-            state.Buffer.AsSpan(0, span.Length - state.kept).CopyTo(span[state.kept..]);
-        });
+        text.Add("}");
     }
 
     // Indexed by value: the outcomes are numbered from 0 without gaps.

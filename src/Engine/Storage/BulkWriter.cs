@@ -142,16 +142,16 @@ internal static partial class BulkWriter
             UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey() && !unchanged.Contains(p.Name))])), expectOneRow: true, cancellationToken);
 
     /// <summary>
-    /// Like <see cref="UpdateAsync{T}"/>, except for <paramref name="column"/>, a JSON array: the
+    /// Like <see cref="UpdateExceptAsync{T}"/>, except for <paramref name="column"/>, a JSON array: the
     /// row's value is added to the end of the stored array, which is never read into the process
     /// (a run's step log: its row holds only the steps taken since it was read; see EngineSession.logsUnread).
     /// </summary>
-    public static Task UpdateAppendingAsync<T>(DbContext db, IReadOnlyList<T> rows, string column, CancellationToken cancellationToken)
+    public static Task UpdateAppendingAsync<T>(DbContext db, IReadOnlyList<T> rows, string column, IReadOnlyList<string> unchanged, CancellationToken cancellationToken)
         where T : class =>
-        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-appending {type.Name} {column}", () =>
+        ExecuteEachAsync(db, rows, (type, statements) => statements.Prepared(type, $"update-appending {type.Name} {column} {string.Join(",", unchanged)}", () =>
         {
             var array = type.FindProperty(column)!;
-            return UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey() && p != array)], appendTo: array);
+            return UpdateSql(type, [.. type.GetProperties().Where(p => !p.IsPrimaryKey() && p != array && !unchanged.Contains(p.Name))], appendTo: array);
         }), expectOneRow: true, cancellationToken);
 
     /// <summary>Runs one prepared statement of <typeparamref name="T"/>'s table for each row, in list order.</summary>

@@ -56,6 +56,17 @@ public sealed class StepLogTests : IDisposable
     }
 
     [Fact]
+    public void Steps_appended_together_make_the_log_they_make_one_by_one()
+    {
+        var oneByOne = Steps.Aggregate("", StepLog.Append);
+
+        Assert.Equal(oneByOne, StepLog.Append("", Steps));
+        Assert.Equal(oneByOne, StepLog.Append("[]", Steps));
+        Assert.Equal(oneByOne, StepLog.Append(StepLog.Append("", Steps[..1]), Steps[1..]));
+        Assert.Equal(oneByOne, StepLog.Append(oneByOne, []));
+    }
+
+    [Fact]
     public async Task Sums_add_to_the_stored_ones_on_the_bulk_path_and_on_EFs()
     {
         var databases = await FlowDbContextFactory.SqliteAsync(Path);
