@@ -14,9 +14,30 @@ public static class EngineState
     public static async Task<StoreSettings> SettingsAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var json = await db.EngineState.AsNoTracking().Where(s => s.Key == SettingsKey).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
-        return json is null ? new StoreSettings() : JsonSerializer.Deserialize<StoreSettings>(json, FlowJson.Options) ?? new StoreSettings();
+        var json = await SettingsJson(db, SettingsKey);
+        if (json is null)
+            return new StoreSettings();
+
+        // Every batch reads the settings, and they rarely change: the last text read keeps its
+        // settings (an immutable record), so only a changed text is deserialized again.
+        var last = lastSettings;
+        if (last is not null && string.Equals(last.Json, json, StringComparison.Ordinal))
+            return last.Settings;
+        var settings = JsonSerializer.Deserialize<StoreSettings>(json, FlowJson.Options) ?? new StoreSettings();
+        lastSettings = new ReadSettings(json, settings);
+        return settings;
     }
+
+    private sealed record ReadSettings(string Json, StoreSettings Settings);
+
+    private static ReadSettings? lastSettings;
+
+    // Compiled once: read at the start of every ingest and tick batch.
+    private static readonly Func<FlowDbContext, string, Task<string?>> SettingsJson =
+        EF.CompileAsyncQuery((FlowDbContext db, string key) => db.EngineState.AsNoTracking().Where(s => s.Key == key).Select(s => s.Value).FirstOrDefault());
+
+    private static readonly Func<FlowDbContext, string, Task<bool>> IsTrue =
+        EF.CompileAsyncQuery((FlowDbContext db, string key) => db.EngineState.AsNoTracking().Any(s => s.Key == key && s.Value == "true"));
 
     public static Task SaveSettingsAsync(FlowDbContext db, StoreSettings settings, CancellationToken cancellationToken = default) =>
         SetAsync(db, SettingsKey, JsonSerializer.Serialize(settings, FlowJson.Options), cancellationToken);
@@ -24,7 +45,7 @@ public static class EngineState
     public static async Task<bool> IsGloballyPausedAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return await db.EngineState.AsNoTracking().AnyAsync(s => s.Key == GlobalPauseKey && s.Value == "true", cancellationToken);
+        return await IsTrue(db, GlobalPauseKey);
     }
 
     public static Task SetGlobalPauseAsync(FlowDbContext db, bool paused, CancellationToken cancellationToken = default) =>

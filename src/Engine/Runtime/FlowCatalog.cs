@@ -113,21 +113,31 @@ public sealed class FlowCatalog(FlowValidator validator)
     public async Task<IReadOnlyList<FlowProgram>> ActiveProgramsAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var current = await db.Flows.AsNoTracking()
-            .Where(f => f.Status == FlowStatus.Active && f.PublishedVersion != null)
-            .Select(f => new { f.Id, Version = f.PublishedVersion!.Value })
-            .ToListAsync(cancellationToken);
+        var current = new List<(string Id, int Version)>();
+        await foreach (var flow in PublishedActive(db).WithCancellation(cancellationToken))
+            current.Add(flow);
         var result = new List<FlowProgram>(current.Count);
-        foreach (var flow in current.OrderBy(f => f.Id, StringComparer.Ordinal))
-            result.Add(await ProgramAsync(db, flow.Id, flow.Version, cancellationToken));
+        foreach (var (id, version) in current.OrderBy(f => f.Id, StringComparer.Ordinal))
+            result.Add(await ProgramAsync(db, id, version, cancellationToken));
         return result;
     }
+
+    // Compiled once, as the held flows below: every ingest and tick batch starts with them.
+    private static readonly Func<FlowDbContext, IAsyncEnumerable<(string Id, int Version)>> PublishedActive =
+        EF.CompileAsyncQuery((FlowDbContext db) => db.Flows.AsNoTracking()
+            .Where(f => f.Status == FlowStatus.Active && f.PublishedVersion != null)
+            .Select(f => ValueTuple.Create(f.Id, f.PublishedVersion!.Value)));
+
+    private static readonly Func<FlowDbContext, IAsyncEnumerable<string>> Paused =
+        EF.CompileAsyncQuery((FlowDbContext db) => db.Flows.AsNoTracking().Where(f => f.Status == FlowStatus.Paused).Select(f => f.Id));
 
     /// <summary>Ids of flows the engine must not touch now: paused ones (all of them under the global pause).</summary>
     public static async Task<HashSet<string>> HeldFlowIdsAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var ids = await db.Flows.AsNoTracking().Where(f => f.Status == FlowStatus.Paused).Select(f => f.Id).ToListAsync(cancellationToken);
-        return ids.ToHashSet(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var id in Paused(db).WithCancellation(cancellationToken))
+            ids.Add(id);
+        return ids;
     }
 }
