@@ -131,11 +131,10 @@ internal sealed class EngineSession
         events[record.Key] = record;
     }
 
-    /// <summary>Counts a step a run logged, for the node's stats (see <see cref="NodeCountRecord"/>).</summary>
     /// <summary>
     /// Adds a step to its run's log, as the next save writes it: each log is extended once a save,
     /// with every step the run took since. Extended at each step, the log was built again from the
-    /// start for every step of a run, and those strings were a tenth of all an ingest allocated.
+    /// start for every step of a run (4 MB of strings in a P2 pass of 10 000 events).
     /// </summary>
     public void Log(RunRecord run, StepRecord step)
     {
@@ -154,6 +153,7 @@ internal sealed class EngineSession
         unloggedSteps.Clear();
     }
 
+    /// <summary>Counts a step a run logged, for the node's stats (see <see cref="NodeCountRecord"/>).</summary>
     public void Count(StepRecord step)
     {
         var ticks = step.At.UtcTicks;

@@ -14,7 +14,7 @@ public static class EngineState
     public static async Task<StoreSettings> SettingsAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var json = await SettingsJson(db, SettingsKey);
+        var json = await SettingsJson(db, SettingsKey, cancellationToken);
         if (json is null)
             return new StoreSettings();
 
@@ -33,11 +33,11 @@ public static class EngineState
     private static ReadSettings? lastSettings;
 
     // Compiled once: read at the start of every ingest and tick batch.
-    private static readonly Func<FlowDbContext, string, Task<string?>> SettingsJson =
-        EF.CompileAsyncQuery((FlowDbContext db, string key) => db.EngineState.AsNoTracking().Where(s => s.Key == key).Select(s => s.Value).FirstOrDefault());
+    private static readonly Func<FlowDbContext, string, CancellationToken, Task<string?>> SettingsJson =
+        EF.CompileAsyncQuery((FlowDbContext db, string key, CancellationToken _) => db.EngineState.AsNoTracking().Where(s => s.Key == key).Select(s => s.Value).FirstOrDefault());
 
-    private static readonly Func<FlowDbContext, string, Task<bool>> IsTrue =
-        EF.CompileAsyncQuery((FlowDbContext db, string key) => db.EngineState.AsNoTracking().Any(s => s.Key == key && s.Value == "true"));
+    private static readonly Func<FlowDbContext, string, CancellationToken, Task<bool>> IsTrue =
+        EF.CompileAsyncQuery((FlowDbContext db, string key, CancellationToken _) => db.EngineState.AsNoTracking().Any(s => s.Key == key && s.Value == "true"));
 
     public static Task SaveSettingsAsync(FlowDbContext db, StoreSettings settings, CancellationToken cancellationToken = default) =>
         SetAsync(db, SettingsKey, JsonSerializer.Serialize(settings, FlowJson.Options), cancellationToken);
@@ -45,7 +45,7 @@ public static class EngineState
     public static async Task<bool> IsGloballyPausedAsync(FlowDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return await IsTrue(db, GlobalPauseKey);
+        return await IsTrue(db, GlobalPauseKey, cancellationToken);
     }
 
     public static Task SetGlobalPauseAsync(FlowDbContext db, bool paused, CancellationToken cancellationToken = default) =>
