@@ -16,7 +16,9 @@ namespace ReEngage.Flows.Host.Tests.Engine;
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
-    private const int Runs = 4000;
+    // Enough work that the worker is still busy when the test sees its first commit: with 4 000 runs
+    // a faster engine finished them all before the kill landed.
+    private const int Runs = 20_000;
     private readonly string folder = Directory.CreateTempSubdirectory("reengage-crash-").FullName;
 
     public void Dispose()
