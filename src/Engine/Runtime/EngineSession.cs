@@ -9,24 +9,22 @@ namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
 /// One unit of work of the engine: a database context inside one transaction, the store settings,
-/// and what the batch has loaded. A batch preloads the profiles, entries and open runs of the
+/// and what the batch has loaded. A batch preloads the profiles (with their entries) and open runs of the
 /// customers it touches, works on them in memory and writes everything once, so its cost grows
 /// with its size, not with its square.
 /// </summary>
 internal sealed class EngineSession
 {
-    // Profiles, runs and entries are read untracked and written by the session (see HeldRows): a
-    // batch reads every profile, open run and entry of its customers and changes few of the runs and
-    // entries; a tick changes few of the profiles it reads.
+    // Profiles and runs are read untracked and written by the session (see HeldRows): a batch reads
+    // every profile and open run of its customers and changes few of the runs; a tick changes few of
+    // the profiles it reads.
     private readonly HeldRows<string, CustomerRecord, CustomerColumns> customers = new(c => c.Id, CustomerColumns.Of);
     private readonly HeldRows<Guid, RunRecord, RunColumns> runs = new(r => r.Id, RunColumns.Of);
-    private readonly HeldRows<(string Flow, string Customer), EntryRecord, (DateTimeOffset, int)> entries =
-        new(e => (e.FlowId, e.CustomerId), e => (e.LastEnteredAt, e.Entries));
     private readonly HashSet<string> preloaded = new(StringComparer.Ordinal);
 
-    // Whose entries the session has read: every one of a customer's, or one flow's.
-    private readonly HashSet<string> entriesLoaded = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Flow, string Customer)> entryPairsLoaded = [];
+    // The entries of the profiles the session asked about, parsed from them; written back into the
+    // profile when the batch is saved.
+    private readonly Dictionary<string, (CustomerRecord Customer, CustomerEntries Entries)> entries = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, EventRecord> events = [];
     private readonly Dictionary<string, List<RunRecord>> runsByCustomer = new(StringComparer.Ordinal);
     private readonly HashSet<(string Customer, string Order)> orders = [];
@@ -225,13 +223,14 @@ internal sealed class EngineSession
     {
         unsavedMessages.Clear();
         WriteStepsIntoLogs();
+        foreach (var (customer, held) in entries.Values)
+            held.WriteInto(customer);
         foreach (var message in newMessages.Where(CountsForQuota))
             Bump(writtenByWeek, WeekOf(message.DueAt));
         Db.ChangeTracker.DetectChanges();
         Memory?.Wrote(newEvents);
         var (addedRuns, changedRuns) = runs.Unwritten();
         var (appendedLogs, wholeLogs) = Split(changedRuns, logsUnread.Contains);
-        var (addedEntries, changedEntries) = entries.Unwritten();
         var (addedCustomers, changedCustomers) = customers.Unwritten();
         if (BulkWriter.Supports(Db))
         {
@@ -243,8 +242,6 @@ internal sealed class EngineSession
             await BulkWriter.InsertAsync(Db, addedRuns, cancellationToken);
             await BulkWriter.UpdateExceptAsync(Db, wholeLogs, RunFixedColumns, cancellationToken);
             await BulkWriter.UpdateAppendingAsync(Db, appendedLogs, nameof(RunRecord.Log), RunFixedColumns, cancellationToken);
-            await BulkWriter.InsertAsync(Db, addedEntries, cancellationToken);
-            await BulkWriter.UpdateAsync(Db, changedEntries, cancellationToken);
             await BulkWriter.AddUpAsync(Db, StepCounts(), cancellationToken);
             await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
             await BulkWriter.SaveAsync(Db, cancellationToken);
@@ -256,12 +253,10 @@ internal sealed class EngineSession
             Db.Events.AddRange(newEvents);
             Db.Runs.AddRange(addedRuns);
             Db.Runs.UpdateRange(changedRuns);
-            Db.Entries.AddRange(addedEntries);
-            Db.Entries.UpdateRange(changedEntries);
             Db.Messages.AddRange(newMessages);
             await NodeCounts.AddUpAsync(Db, StepCounts(), cancellationToken);
             await Db.SaveChangesAsync(cancellationToken);
-            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or NodeCountRecord or MessageRecord or RunRecord or EntryRecord or CustomerRecord).ToList())
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or NodeCountRecord or MessageRecord or RunRecord or CustomerRecord).ToList())
                 entry.State = EntityState.Detached;
         }
 
@@ -269,7 +264,6 @@ internal sealed class EngineSession
             run.Log = "";   // appended to the stored log
         customers.Written(changedCustomers);
         runs.Written(changedRuns);
-        entries.Written(changedEntries);
         newEvents.Clear();
         stepCounts.Clear();
         newMessages.Clear();
@@ -293,17 +287,8 @@ internal sealed class EngineSession
 
     public string StoreTimeZone => Settings.Guardrails.StoreTimeZone;
 
-    /// <summary>Loads, in three queries, the profiles, entries and open runs of these customers.</summary>
-    public Task PreloadAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken) =>
-        PreloadAsync(customerIds, entriesOf: null, cancellationToken);
-
-    /// <summary>
-    /// Loads the profiles and open runs of these customers and, with <paramref name="entriesOf"/>
-    /// (flow id → the customers it may enter), only those entries: a batch's events trigger a few
-    /// of its customers' flows, and reading every entry of every customer was a fifth of an ingest's
-    /// reads. An entry not loaded is read on its own when asked for.
-    /// </summary>
-    public async Task PreloadAsync(IReadOnlyCollection<string> customerIds, IReadOnlyDictionary<string, HashSet<string>>? entriesOf, CancellationToken cancellationToken)
+    /// <summary>Loads, in two queries, the profiles (with their entries) and open runs of these customers.</summary>
+    public async Task PreloadAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
         var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
@@ -312,40 +297,17 @@ internal sealed class EngineSession
             customers.EnsureRoom(profiles.Count);
             foreach (var customer in profiles)
                 customers.Read(customer);
-            if (entriesOf is null)
-            {
-                foreach (var entry in await Preloads.EntriesAsync(Db, chunk, cancellationToken))
-                    entries.Read(entry);
-                entriesLoaded.UnionWith(chunk);
-            }
-
             var open = await Preloads.OpenRunsAsync(Db, chunk, cancellationToken);
             runs.EnsureRoom(open.Count);
             foreach (var run in open)
                 Hold(run);
             preloaded.UnionWith(chunk);
         }
-
-        foreach (var (flowId, ids) in entriesOf ?? EmptyEntryWants)
-        {
-            var wanted = ids.Where(id => !entriesLoaded.Contains(id) && entryPairsLoaded.Add((flowId, id))).ToList();
-            foreach (var chunk in wanted.Chunk(500))
-            {
-                foreach (var entry in await Preloads.EntriesOfFlowAsync(Db, flowId, chunk, cancellationToken))
-                    entries.Read(entry);
-            }
-        }
     }
-
-    private static readonly Dictionary<string, HashSet<string>> EmptyEntryWants = [];
-
-    /// <summary>For <see cref="PreloadAsync(IReadOnlyCollection{string}, IReadOnlyDictionary{string, HashSet{string}}?, CancellationToken)"/>: one flow's entries of these customers.</summary>
-    public static Dictionary<string, HashSet<string>> EntriesOf(string flowId, IEnumerable<string> customerIds) =>
-        new(StringComparer.Ordinal) { [flowId] = new HashSet<string>(customerIds, StringComparer.Ordinal) };
 
     /// <summary>
     /// Loads only the profiles of these customers, for a batch that enters no one and reacts to no
-    /// event (a tick): their entries and open runs are still read on first use, as for any customer
+    /// event (a tick): their open runs are still read on first use, as for any customer
     /// not preloaded.
     /// </summary>
     public async Task PreloadProfilesAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
@@ -402,8 +364,6 @@ internal sealed class EngineSession
         ordersLoaded.Clear();
         customers.Clear();
         preloaded.Clear();
-        entriesLoaded.Clear();
-        entryPairsLoaded.Clear();
         events.Clear();
         eventInputs.Clear();
         eventModels.Clear();
@@ -421,8 +381,6 @@ internal sealed class EngineSession
         runs.Add(run);
         Track(run);
     }
-
-    public void Add(EntryRecord entry) => entries.Add(entry);
 
     /// <summary>
     /// The known customers of <paramref name="stored"/> (in id order, as the store last committed them),
@@ -502,15 +460,15 @@ internal sealed class EngineSession
     private static readonly Comparison<RunRecord> ByEntry = (x, y) =>
         x.EnteredAt != y.EnteredAt ? x.EnteredAt.CompareTo(y.EnteredAt) : x.Id.CompareTo(y.Id);
 
-    public async Task<EntryRecord?> EntryAsync(string flowId, string customerId, CancellationToken cancellationToken)
+    /// <summary>The customer's entries into every flow; what the caller changes in them is written with the batch.</summary>
+    public async Task<CustomerEntries> EntriesAsync(string customerId, CancellationToken cancellationToken)
     {
-        if (!preloaded.Contains(customerId))
-            await PreloadAsync([customerId], cancellationToken);
-        if (entries.Find((flowId, customerId)) is { } held)
-            return held;
-        if (entriesLoaded.Contains(customerId) || !entryPairsLoaded.Add((flowId, customerId)))
-            return null;
-        return await Preloads.Entry(Db, flowId, customerId) is { } stored ? entries.Read(stored) : null;
+        if (entries.TryGetValue(customerId, out var held))
+            return held.Entries;
+        var customer = await CustomerAsync(customerId, cancellationToken);
+        var parsed = CustomerEntries.Parse(customer);
+        entries[customerId] = (customer, parsed);
+        return parsed;
     }
 
     public DateTimeZone ZoneOf(CustomerRecord customer) => LocalClock.Zone(customer.TimeZone, StoreTimeZone);
@@ -620,10 +578,10 @@ internal readonly record struct RunColumns(
 internal readonly record struct CustomerColumns(
     bool IsAnonymous, string? Email, string? Phone, string AttributesJson, string TagsJson, string ConsentJson, string? TimeZone,
     int Points, string? Tier, int OrderCount, decimal TotalSpent, decimal CartValue, DateTimeOffset? LastOrderAt,
-    DateTimeOffset? LastSeenAt, DateTimeOffset? FirstSeenAt, int RfmR, int RfmF, int RfmM, string? RfmSegment)
+    DateTimeOffset? LastSeenAt, DateTimeOffset? FirstSeenAt, int RfmR, int RfmF, int RfmM, string? RfmSegment, string EntriesJson)
 {
     public static CustomerColumns Of(CustomerRecord c) => new(
         c.IsAnonymous, c.Email, c.Phone, c.AttributesJson, c.TagsJson, c.ConsentJson, c.TimeZone,
         c.Points, c.Tier, c.OrderCount, c.TotalSpent, c.CartValue, c.LastOrderAt,
-        c.LastSeenAt, c.FirstSeenAt, c.RfmR, c.RfmF, c.RfmM, c.RfmSegment);
+        c.LastSeenAt, c.FirstSeenAt, c.RfmR, c.RfmF, c.RfmM, c.RfmSegment, c.EntriesJson);
 }

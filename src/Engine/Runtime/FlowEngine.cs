@@ -85,7 +85,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
-        await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), EntryCandidates(events, batch, programs), cancellationToken);
+        await session.PreloadAsync(events.Where(e => e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
         await session.PreloadOrdersAsync(events.Where(e => e.Type == EventTypes.OrderPlaced && e.Problem() is null).Select(batch.CustomerIdOf).ToList(), cancellationToken);
 
         var outcomes = new List<IngestOutcome>(events.Count);
@@ -120,27 +120,6 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         await transaction.CommitAsync(cancellationToken);
         memory?.Remember(outcomes.Where(o => o.Status == IngestStatus.Accepted).Select(o => events[o.Index].EventId).OfType<string>(), session.CountedOrders);
         return outcomes;
-    }
-
-    /// <summary>The customers each flow's event triggers may enter in this batch (flow id → customer ids): the entries the batch reads.</summary>
-    private static Dictionary<string, HashSet<string>> EntryCandidates(IReadOnlyList<IncomingEvent> events, BatchKnowledge batch, IReadOnlyList<FlowProgram> programs)
-    {
-        var candidates = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var incoming in events)
-        {
-            if (incoming.Problem() is not null)
-                continue;
-            foreach (var program in programs)
-            {
-                if (program.TriggersOn(incoming.Type!).Count == 0)
-                    continue;
-                if (!candidates.TryGetValue(program.FlowId, out var customers))
-                    candidates[program.FlowId] = customers = new HashSet<string>(StringComparer.Ordinal);
-                customers.Add(batch.CustomerIdOf(incoming));
-            }
-        }
-
-        return candidates;
     }
 
     /// <summary>
@@ -560,7 +539,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
     /// <summary>The <paramref name="audience"/> enters the trigger's flow, subject to the entry rules, in order.</summary>
     private async Task EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, List<string> audience, CancellationToken cancellationToken)
     {
-        await session.PreloadAsync(audience, EngineSession.EntriesOf(program.FlowId, audience), cancellationToken);
+        await session.PreloadAsync(audience, cancellationToken);
         foreach (var id in audience)
             await TryEnterAsync(session, program, trigger, await session.CustomerAsync(id, cancellationToken), null, cancellationToken);
     }
@@ -612,7 +591,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             foreach (var trigger in program.Triggers.Where(t => t.On == TriggerKind.Date))
             {
                 var due = await DateTriggers.DueCustomersAsync(db, trigger, session.StoreTimeZone, from, to, cancellationToken);
-                await session.PreloadAsync(due, EngineSession.EntriesOf(program.FlowId, due), cancellationToken);
+                await session.PreloadAsync(due, cancellationToken);
                 foreach (var id in due)
                 {
                     var before = session.RunsAdded;

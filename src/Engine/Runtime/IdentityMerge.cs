@@ -52,19 +52,6 @@ internal static class IdentityMerge
                     db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = customerId, OrderId = order.OrderId });
             }
 
-            foreach (var entry in await db.Entries.Where(e => e.CustomerId == fromId).ToListAsync(cancellationToken))
-            {
-                db.Entries.Remove(entry);
-                var existing = await db.Entries.FindAsync([customerId, entry.FlowId], cancellationToken);
-                if (existing is null)
-                    db.Entries.Add(new EntryRecord { FlowId = entry.FlowId, CustomerId = customerId, LastEnteredAt = entry.LastEnteredAt, Entries = entry.Entries });
-                else
-                {
-                    existing.Entries += entry.Entries;
-                    existing.LastEnteredAt = existing.LastEnteredAt > entry.LastEnteredAt ? existing.LastEnteredAt : entry.LastEnteredAt;
-                }
-            }
-
             MergeFacts(customer, anonymous);
             db.Customers.Remove(anonymous);
         }
@@ -92,6 +79,9 @@ internal static class IdentityMerge
             attributes.TryAdd(key, value);
         CustomerProfile.SetAttributes(into, attributes);
         CustomerProfile.SetTags(into, CustomerProfile.Tags(into).Concat(CustomerProfile.Tags(from)));
+        var entries = CustomerEntries.Parse(into);
+        entries.Merge(CustomerEntries.Parse(from));
+        entries.WriteInto(into);
         into.IsAnonymous = false;
     }
 

@@ -17,16 +17,6 @@ internal static class Preloads
             ? BulkWriter.ReadAsync<CustomerRecord>(db, "\"Id\" IN (SELECT value FROM json_each(?1))", [Json(ids)], cancellationToken)
             : Customers(db, ids).ToListAsync(cancellationToken).AsTask();
 
-    public static Task<List<EntryRecord>> EntriesAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
-        BulkWriter.Supports(db)
-            ? BulkWriter.ReadAsync<EntryRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1))", [Json(customerIds)], cancellationToken)
-            : Entries(db, customerIds).ToListAsync(cancellationToken).AsTask();
-
-    public static Task<List<EntryRecord>> EntriesOfFlowAsync(FlowDbContext db, string flowId, string[] customerIds, CancellationToken cancellationToken) =>
-        BulkWriter.Supports(db)
-            ? BulkWriter.ReadAsync<EntryRecord>(db, "\"FlowId\" = ?1 AND \"CustomerId\" IN (SELECT value FROM json_each(?2))", [flowId, Json(customerIds)], cancellationToken)
-            : EntriesOfFlow(db, flowId, customerIds).ToListAsync(cancellationToken).AsTask();
-
     public static Task<List<RunRecord>> OpenRunsAsync(FlowDbContext db, string[] customerIds, CancellationToken cancellationToken) =>
         BulkWriter.Supports(db)
             ? BulkWriter.ReadAsync<RunRecord>(db, "\"CustomerId\" IN (SELECT value FROM json_each(?1)) AND \"Status\" IN (?2, ?3)",
@@ -73,15 +63,6 @@ internal static class Preloads
 
     public static readonly Func<FlowDbContext, string, Task<CustomerRecord?>> Customer =
         EF.CompileAsyncQuery((FlowDbContext db, string id) => db.Customers.AsNoTracking().SingleOrDefault(c => c.Id == id));
-
-    private static readonly Func<FlowDbContext, string[], IAsyncEnumerable<EntryRecord>> Entries =
-        EF.CompileAsyncQuery((FlowDbContext db, string[] ids) => db.Entries.AsNoTracking().Where(e => ids.Contains(e.CustomerId)));
-
-    private static readonly Func<FlowDbContext, string, string[], IAsyncEnumerable<EntryRecord>> EntriesOfFlow =
-        EF.CompileAsyncQuery((FlowDbContext db, string flowId, string[] ids) => db.Entries.AsNoTracking().Where(e => e.FlowId == flowId && ids.Contains(e.CustomerId)));
-
-    public static readonly Func<FlowDbContext, string, string, Task<EntryRecord?>> Entry =
-        EF.CompileAsyncQuery((FlowDbContext db, string flowId, string customerId) => db.Entries.AsNoTracking().SingleOrDefault(e => e.FlowId == flowId && e.CustomerId == customerId));
 
     private static readonly Func<FlowDbContext, Guid[], IAsyncEnumerable<EventRecord>> Events =
         EF.CompileAsyncQuery((FlowDbContext db, Guid[] keys) => db.Events.AsNoTracking().Where(e => keys.Contains(e.Key)));

@@ -27,8 +27,6 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<MessageRecord> Messages => Set<MessageRecord>();
 
-    public DbSet<EntryRecord> Entries => Set<EntryRecord>();
-
     public DbSet<CouponIssueRecord> CouponIssues => Set<CouponIssueRecord>();
 
     public DbSet<EngineStateRecord> EngineState => Set<EngineStateRecord>();
@@ -91,13 +89,9 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(m => new { m.FlowId, m.CreatedAt });
         });
 
-        // Entries, CustomerOrders, NodeCounts and IdentityLinks are WITHOUT ROWID tables on SQLite
-        // (migration LeanerKeys), which EF Core's model cannot say: a migration that rebuilds one of
-        // them must write that clause again.
-        //
-        // Entries are keyed customer first: every read of entries is by customer (a batch's customers, for every
-        // flow or for one), so the key serves them all and no second index is kept up to date.
-        modelBuilder.Entity<EntryRecord>().HasKey(x => new { x.CustomerId, x.FlowId });
+        // CustomerOrders, NodeCounts and IdentityLinks are WITHOUT ROWID tables on SQLite (migration
+        // LeanerKeys), which EF Core's model cannot say: a migration that rebuilds one of them must
+        // write that clause again.
 
         modelBuilder.Entity<CouponIssueRecord>(e =>
         {

@@ -52,6 +52,13 @@ public sealed class CustomerRecord
 
     public string? RfmSegment { get; set; }
 
+    /// <summary>
+    /// The flows the customer entered, for the re-entry rules: a JSON object of flow id →
+    /// [last entry as UTC ticks, entries]. Kept in the profile, which a batch reads and rewrites for
+    /// every event anyway, rather than in rows of their own (see <c>Runtime.CustomerEntries</c>).
+    /// </summary>
+    public string EntriesJson { get; set; } = "{}";
+
     /// <summary>Parsed forms of the JSON columns, each with the text it came from (not stored; see CustomerProfile).</summary>
     internal ParsedColumns? Views { get; set; }
 }
@@ -325,18 +332,6 @@ public sealed class MessageRecord
     public int Attempts { get; set; }
 
     public DateTimeOffset? ReadAt { get; set; }
-}
-
-/// <summary>A customer's entries into a flow, for the re-entry rules.</summary>
-public sealed class EntryRecord
-{
-    public required string FlowId { get; set; }
-
-    public required string CustomerId { get; set; }
-
-    public DateTimeOffset LastEnteredAt { get; set; }
-
-    public int Entries { get; set; }
 }
 
 /// <summary>A coupon code issued to a customer (or the shared code of a pool, once per issue).</summary>

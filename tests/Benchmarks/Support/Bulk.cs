@@ -59,7 +59,7 @@ internal static class Bulk
     public static string Id(string prefix, int i) => prefix + i.ToString("D7", CultureInfo.InvariantCulture);
 
     public static readonly string[] CustomerColumns =
-        ["Id", "IsAnonymous", "AttributesJson", "TagsJson", "ConsentJson", "Points", "OrderCount", "TotalSpent", "CartValue", "LastSeenAt", "FirstSeenAt", "RfmR", "RfmF", "RfmM"];
+        ["Id", "IsAnonymous", "AttributesJson", "TagsJson", "ConsentJson", "Points", "OrderCount", "TotalSpent", "CartValue", "LastSeenAt", "FirstSeenAt", "RfmR", "RfmF", "RfmM", "EntriesJson"];
 
     public static readonly string[] EventColumns =
         ["Key", "EventId", "Type", "CustomerId", "OccurredAt", "ReceivedAt", "PropertiesJson"];
@@ -69,7 +69,4 @@ internal static class Bulk
 
     public static readonly string[] NodeCountColumns =
         ["FlowId", "NodeId", "Outcome", "Port", "Day", "Count"];
-
-    public static readonly string[] EntryColumns =
-        ["FlowId", "CustomerId", "LastEnteredAt", "Entries"];
 }

@@ -7,7 +7,7 @@ namespace ReEngage.Flows.Benchmarks.Support;
 
 /// <summary>
 /// Builds, in bulk, what the engine would have written after N customers each
-/// added to cart and entered <c>bench-due-runs</c>: the customer, the cart.added event, the entry, the
+/// added to cart and entered <c>bench-due-runs</c>: the customer (with the entry), the cart.added event, the
 /// run waiting at its 4-hour delay and the two steps so far (entered, waiting).
 /// </summary>
 internal static class WaitingRuns
@@ -31,7 +31,7 @@ internal static class WaitingRuns
         Bulk.Insert(connection, "Customers", Bulk.CustomerColumns, count, i =>
         {
             var seen = Bulk.Ticks(wakeAt(i) - delay);
-            return [Bulk.Id("c-", i), 0, $"{{\"firstName\":\"{names[i % names.Length]}\"}}", "[]", "{}", 0, 0, 0.0, 19.9 + (i % 50), seen, seen, 0, 0, 0];
+            return [Bulk.Id("c-", i), 0, $"{{\"firstName\":\"{names[i % names.Length]}\"}}", "[]", "{}", 0, 0, 0.0, 19.9 + (i % 50), seen, seen, 0, 0, 0, $"{{\"{FlowId}\":[{seen},1]}}"];
         });
         Bulk.Insert(connection, "Events", Bulk.EventColumns, count, i =>
         {
@@ -39,7 +39,6 @@ internal static class WaitingRuns
             var price = (19.9 + (i % 50)).ToString(CultureInfo.InvariantCulture);
             return [Bulk.Text(eventKeys[i]), Bulk.Id("e-", i), "cart.added", Bulk.Id("c-", i), at, at, $"{{\"productId\":\"p-{i % 300}\",\"productName\":\"Product {i % 300}\",\"price\":{price}}}"];
         });
-        Bulk.Insert(connection, "Entries", Bulk.EntryColumns, count, i => [FlowId, Bulk.Id("c-", i), Bulk.Ticks(wakeAt(i) - delay), 1]);
         Bulk.Insert(connection, "Runs", Bulk.RunColumns, count, i =>
             [Bulk.Text(runIds[i]), FlowId, 1, Bulk.Id("c-", i), "Waiting", "wait", Bulk.Ticks(wakeAt(i)), Bulk.Ticks(wakeAt(i) - delay), Bulk.Text(eventKeys[i]), 2, 0, Log(runIds[i], wakeAt(i) - delay, wakeAt(i))]);
 

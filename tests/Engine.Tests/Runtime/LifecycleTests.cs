@@ -60,8 +60,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal(2, runs.Count);
         Assert.Equal(EngineHarness.Start.AddDays(3), runs[1].EnteredAt);
         await using var db = h.Databases.CreateDbContext();
-        var entry = await db.Entries.AsNoTracking().SingleAsync();
-        Assert.Equal((2, EngineHarness.Start.AddDays(3)), (entry.Entries, entry.LastEnteredAt));
+        var entries = CustomerEntries.Parse(await db.Customers.AsNoTracking().SingleAsync(c => c.Id == "c1"));
+        Assert.Equal(new FlowEntry(EngineHarness.Start.AddDays(3), 2), entries.Of(runs[0].FlowId));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class LeanerKeysTests : IDisposable
 {
     private const string Before = "20261202004835_StepLogInRuns";
 
+    private const string After = "20261202042747_LeanerKeys";
+
     private static readonly string[] Rebuilt = ["CustomerOrders", "Entries", "IdentityLinks", "NodeCounts"];
 
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-leaner-keys-");
@@ -42,7 +44,7 @@ public sealed class LeanerKeysTests : IDisposable
                 INSERT INTO "IdentityLinks" ("AnonymousId", "CustomerId") VALUES ('anon-1', 'c-1');
                 """);
             Assert.Equal(Rows(), await RowsAsync(db));
-            await StorageSetup.MigrateAsync(db);
+            await db.GetService<IMigrator>().MigrateAsync(After);
         }
 
         await using (var db = databases.CreateDbContext())
@@ -54,12 +56,16 @@ public sealed class LeanerKeysTests : IDisposable
             Assert.Null(await SchemaAsync(db, "index", "IX_Entries_CustomerId"));
             Assert.EndsWith("WHERE \"WakeAt\" IS NOT NULL", await SchemaAsync(db, "index", "IX_Runs_Status_WakeAt"), StringComparison.Ordinal);
 
-            // EF reads and writes the rebuilt tables as before, by the new key order.
-            var entry = await db.Entries.FindAsync("c-1", "cart");
-            Assert.Equal(1, entry!.Entries);
-            entry.Entries = 5;
-            db.Entries.Add(new EntryRecord { FlowId = "cart", CustomerId = "c-3", LastEnteredAt = DateTimeOffset.UnixEpoch, Entries = 1 });
+            // The rebuilt tables are read and written as before, by the new key order (entries in
+            // SQL: a later migration moved them into the profiles, and EF's model has them no more).
+            Assert.NotNull(await db.CustomerOrders.FindAsync("c-1", "o-2"));
+            db.CustomerOrders.Add(new CustomerOrderRecord { CustomerId = "c-3", OrderId = "o-3" });
             await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                UPDATE "Entries" SET "Entries" = 5 WHERE "CustomerId" = 'c-1' AND "FlowId" = 'cart';
+                INSERT INTO "Entries" ("FlowId", "CustomerId", "LastEnteredAt", "Entries") VALUES ('cart', 'c-3', 0, 1);
+                """);
 
             await db.GetService<IMigrator>().MigrateAsync(Before);
         }
@@ -69,6 +75,7 @@ public sealed class LeanerKeysTests : IDisposable
             var rows = await RowsAsync(db);
             Assert.Contains("Entries cart c-1 5", rows);
             Assert.Contains("Entries cart c-3 1", rows);
+            Assert.Contains("CustomerOrders c-3 o-3", rows);
             foreach (var table in Rebuilt)
                 Assert.DoesNotContain("WITHOUT ROWID", await SchemaAsync(db, "table", table), StringComparison.Ordinal);
             Assert.NotNull(await SchemaAsync(db, "index", "IX_Entries_CustomerId"));

@@ -180,6 +180,10 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EntriesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FirstSeenAt")
                         .HasColumnType("INTEGER");
 
@@ -247,25 +251,6 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("EngineState");
-                });
-
-            modelBuilder.Entity("ReEngage.Flows.Engine.Storage.EntryRecord", b =>
-                {
-                    b.Property<string>("CustomerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FlowId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Entries")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastEnteredAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("CustomerId", "FlowId");
-
-                    b.ToTable("Entries");
                 });
 
             modelBuilder.Entity("ReEngage.Flows.Engine.Storage.EventRecord", b =>
