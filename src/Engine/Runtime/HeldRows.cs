@@ -1,7 +1,7 @@
 namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
-/// Rows a session reads untracked and writes itself (profiles, runs, entries): one instance per key, the
+/// Rows a session reads untracked and writes itself (profiles, runs): one instance per key, the
 /// values each had when read, and those the session added. EF Core's change tracker did the same
 /// for them at two to three times the cost of the read — a snapshot of every column, boxed, and a
 /// scan of all of them at the end — while a batch changes few of the rows it reads.

@@ -10,7 +10,7 @@ namespace ReEngage.Flows.Engine.Storage;
 
 /// <summary>
 /// The engine's preloads, through the same prepared statements as its writes: a batch reads its
-/// customers' profiles, entries and open runs by the thousand, and EF Core's query pipeline with
+/// customers' profiles and open runs by the thousand, and EF Core's query pipeline with
 /// Microsoft.Data.Sqlite's reader cost 10–13 µs a run row on this machine against 6–7 µs for a
 /// typed read of the same columns (SQLite itself ~3.5). Rows are materialized untracked by a
 /// delegate compiled per entity type from the model — each column read as its stored type and

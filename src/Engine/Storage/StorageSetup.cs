@@ -110,7 +110,7 @@ public static class StorageSetup
         public static readonly SqlitePragmas Instance = new();
 
         // SQLite's default page cache is 2 MB a connection. An ingest batch's working set (the runs,
-        // entries and events indexes it reads and changes) outgrows that as soon as a store holds a
+        // profiles and events indexes it reads and changes) outgrows that as soon as a store holds a
         // few thousand runs, and every page evicted was read again through a system call: the P2
         // benchmark read 190 MB a pass for a 16 MB store, under 1 MB with this cache.
         private const int CacheKibibytes = 16 * 1024;
