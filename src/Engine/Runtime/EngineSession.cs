@@ -9,9 +9,9 @@ namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
 /// One unit of work of the engine: a database context inside one transaction, the store settings,
-/// and what the batch has loaded. A batch preloads the profiles (with their entries) and open runs of the
-/// customers it touches, works on them in memory and writes everything once, so its cost grows
-/// with its size, not with its square.
+/// and what the batch has loaded. A batch preloads the profiles (entries inside) and open runs of
+/// the customers it touches, works on them in memory and writes everything once, so its cost
+/// grows with its size, not with its square.
 /// </summary>
 internal sealed class EngineSession
 {
