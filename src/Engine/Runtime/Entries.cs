@@ -50,14 +50,12 @@ internal sealed class CustomerEntries
 
     private CustomerEntries(SortedDictionary<string, FlowEntry> byFlow) => this.byFlow = byFlow;
 
-    /// <summary>True once <see cref="Enter"/> or <see cref="Merge"/> changed them since they were read.</summary>
+    /// <summary>True once <see cref="Enter"/> or <see cref="Merge"/> changed them since they were read or last written back.</summary>
     public bool Changed { get; private set; }
 
     public int Count => byFlow.Count;
 
     public FlowEntry? Of(string flowId) => byFlow.TryGetValue(flowId, out var entry) ? entry : null;
-
-    public IEnumerable<KeyValuePair<string, FlowEntry>> All => byFlow;
 
     /// <summary>Counts an entry into the flow at <paramref name="at"/>.</summary>
     public void Enter(string flowId, DateTimeOffset at)
