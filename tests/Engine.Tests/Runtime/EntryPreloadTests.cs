@@ -59,11 +59,22 @@ public sealed class EntryPreloadTests : IAsyncLifetime
     [InlineData("""{"cart":[1]}""")]
     [InlineData("""{"cart":"x"}""")]
     [InlineData("""{"cart":[1,2""")]
+    [InlineData("""{"cart":[1,2],"cart":[3,4]}""")]
     public void Entries_not_in_the_stored_shape_fail_naming_the_customer(string json)
     {
         var error = Assert.Throws<InvalidDataException>(() => CustomerEntries.Parse(new CustomerRecord { Id = "c-77", EntriesJson = json }));
         Assert.Contains("c-77", error.Message, StringComparison.Ordinal);
         Assert.Contains("EntriesJson", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Entries_stored_out_of_order_read_by_flow_and_are_written_back_in_order()
+    {
+        var at = EngineHarness.Start.UtcTicks;
+        var entries = CustomerEntries.Parse(new CustomerRecord { Id = "c1", EntriesJson = $$"""{"welcome":[{{at}},1],"cart":[{{at}},2]}""" });
+        Assert.Equal(2, entries.Of("cart")?.Count);
+        entries.Enter("birthday", EngineHarness.Start);
+        Assert.Equal($$"""{"birthday":[{{at}},1],"cart":[{{at}},2],"welcome":[{{at}},1]}""", entries.ToJson());
     }
 
     [Fact]
