@@ -1,9 +1,9 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Tests.Support;
 
 namespace ReEngage.Flows.Engine.Tests.Storage;
 
@@ -12,21 +12,15 @@ public sealed class EntriesInProfilesTests : IDisposable
 {
     private const string Before = "20261202042747_LeanerKeys";
 
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-entries-in-profiles-");
+    private readonly StoreFolder store = new("entries-in-profiles");
 
-    private string Path => System.IO.Path.Combine(folder.FullName, "engine.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
-    }
+    public void Dispose() => store.Dispose();
 
     [Fact]
     public async Task Entries_move_into_their_profiles_and_back()
     {
         var at = new DateTimeOffset(2026, 3, 29, 1, 30, 0, TimeSpan.Zero);
-        var databases = new FlowDbContextFactory(new StorageOptions { Provider = StorageProvider.Sqlite, SqlitePath = Path });
+        var databases = store.Databases();
         await using (var db = databases.CreateDbContext())
         {
             await db.GetService<IMigrator>().MigrateAsync(Before);

@@ -1,8 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Tests.Support;
 
 namespace ReEngage.Flows.Engine.Tests.Storage;
 
@@ -19,20 +19,14 @@ public sealed class LeanerKeysTests : IDisposable
 
     private static readonly string[] Rebuilt = ["CustomerOrders", "Entries", "IdentityLinks", "NodeCounts"];
 
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-leaner-keys-");
+    private readonly StoreFolder store = new("leaner-keys");
 
-    private string Path => System.IO.Path.Combine(folder.FullName, "engine.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
-    }
+    public void Dispose() => store.Dispose();
 
     [Fact]
     public async Task The_migration_keeps_every_row_of_the_tables_it_rebuilds_up_and_down()
     {
-        var databases = new FlowDbContextFactory(new StorageOptions { Provider = StorageProvider.Sqlite, SqlitePath = Path });
+        var databases = store.Databases();
         await using (var db = databases.CreateDbContext())
         {
             await db.GetService<IMigrator>().MigrateAsync(Before);

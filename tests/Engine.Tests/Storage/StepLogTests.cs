@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Storage;
+using ReEngage.Flows.Engine.Tests.Support;
 
 namespace ReEngage.Flows.Engine.Tests.Storage;
 
@@ -15,15 +16,9 @@ public sealed class StepLogTests : IDisposable
 {
     private const string BeforeStepLogs = "20261201191414_EntriesByCustomer";
 
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("reengage-step-log-");
+    private readonly StoreFolder store = new("step-log");
 
-    private string Path => System.IO.Path.Combine(folder.FullName, "engine.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
-    }
+    public void Dispose() => store.Dispose();
 
     private static readonly Guid RunId = Guid.CreateVersion7();
 
@@ -69,7 +64,7 @@ public sealed class StepLogTests : IDisposable
     [Fact]
     public async Task Sums_add_to_the_stored_ones_on_the_bulk_path_and_on_EFs()
     {
-        var databases = await FlowDbContextFactory.SqliteAsync(Path);
+        var databases = await FlowDbContextFactory.SqliteAsync(store.StorePath);
         var day = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
         NodeCountRecord Count(string node, int count) => new() { FlowId = "cart", NodeId = node, Outcome = StepOutcome.Passed, Port = "yes", Day = day, Count = count };
 
@@ -93,7 +88,7 @@ public sealed class StepLogTests : IDisposable
     [Fact]
     public async Task The_migration_moves_step_rows_into_their_runs_logs_and_sums_and_back()
     {
-        var databases = new FlowDbContextFactory(new StorageOptions { Provider = StorageProvider.Sqlite, SqlitePath = Path });
+        var databases = store.Databases();
         await using (var db = databases.CreateDbContext())
         {
             await db.GetService<IMigrator>().MigrateAsync(BeforeStepLogs);
