@@ -147,7 +147,7 @@ internal sealed class EngineSession
     private void WriteStepsIntoLogs()
     {
         foreach (var (run, steps) in unloggedSteps)
-            run.Log = StepLog.Append(run.Log, steps);
+            run.Log = StepLog.Append(run.Log, run.EnteredAt, steps);
         unloggedSteps.Clear();
     }
 

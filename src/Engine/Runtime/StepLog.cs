@@ -5,26 +5,28 @@ using ReEngage.Flows.Engine.Storage;
 namespace ReEngage.Flows.Engine.Runtime;
 
 /// <summary>
-/// A run's step log, kept as a JSON array in the run's own row: <c>[{"seq":0,"node":"start",
-/// "at":"2026-03-02T10:00:00.0000000+00:00","outcome":"Entered"}, …]</c>, with <c>port</c> and
-/// <c>detail</c> when a step has them. A step used to be a row of its own; an ingest batch wrote
-/// two or three of them for every run it started, each with its two indexes, and they were most of
-/// what the batch wrote. The run row is written anyway when a step changes the run.
+/// A run's step log, kept as a JSON array in the run's own row, a step an array of its own:
+/// <c>[[0,"start",0,"Entered"],[1,"wait",0,"Waiting",null,"until …"],[2,"wait",144000000000,"Passed","timeout"]]</c>
+/// — the step's number, its node, its instant as ticks after the run's entry, its outcome, then its
+/// port and detail when it has them. A step used to be a row of its own; an ingest batch wrote two
+/// or three of them for every run it started, each with its two indexes, and they were most of what
+/// the batch wrote. Positional, with offsets from the entry, the log is under half the length it
+/// was with named fields and ISO instants: most of a run row, so fewer pages for a batch to write.
 /// </summary>
 public static class StepLog
 {
     [ThreadStatic]
     private static char[]? buffer;
 
-    /// <summary>The log with <paramref name="step"/> added at its end.</summary>
-    public static string Append(string log, StepRecord step)
+    /// <summary>The log of a run that entered at <paramref name="entered"/>, with <paramref name="step"/> added at its end.</summary>
+    public static string Append(string log, DateTimeOffset entered, StepRecord step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return Append(log, [step]);
+        return Append(log, entered, [step]);
     }
 
-    /// <summary>The log with <paramref name="steps"/> added at its end, in order.</summary>
-    public static string Append(string log, IReadOnlyList<StepRecord> steps)
+    /// <summary>The log of a run that entered at <paramref name="entered"/>, with <paramref name="steps"/> added at its end, in order.</summary>
+    public static string Append(string log, DateTimeOffset entered, IReadOnlyList<StepRecord> steps)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(steps);
@@ -37,7 +39,7 @@ public static class StepLog
         var first = log.Length <= 2;   // "" or "[]"
         var text = new Writer(buffer ??= new char[512]);
         for (var i = 0; i < steps.Count; i++)
-            Add(ref text, steps[i], first && i == 0);
+            Add(ref text, steps[i], entered.UtcTicks, first && i == 0);
         text.Add("]");
         buffer = text.Buffer;
         var kept = first ? 0 : log.Length - 1;
@@ -48,30 +50,33 @@ public static class StepLog
         });
     }
 
-    private static void Add(ref Writer text, StepRecord step, bool first)
+    private static void Add(ref Writer text, StepRecord step, long enteredTicks, bool first)
     {
-        text.Add(first ? "[{\"seq\":" : ",{\"seq\":");
+        text.Add(first ? "[[" : ",[");
         text.Add(step.Seq);
-        text.Add(",\"node\":");
+        text.Add(",");
         text.AddString(step.NodeId);
-        text.Add(",\"at\":\"");
-        text.Add(step.At);
-        text.Add("\",\"outcome\":\"");
+        text.Add(",");
+        text.Add(step.At.UtcTicks - enteredTicks);
+        text.Add(",\"");
         text.Add(OutcomeNames[(int)step.Outcome]);
         text.Add("\"");
-        if (step.Port is not null)
+        if (step.Port is not null || step.Detail is not null)
         {
-            text.Add(",\"port\":");
-            text.AddString(step.Port);
+            text.Add(",");
+            if (step.Port is null)
+                text.Add("null");
+            else
+                text.AddString(step.Port);
         }
 
         if (step.Detail is not null)
         {
-            text.Add(",\"detail\":");
+            text.Add(",");
             text.AddString(step.Detail);
         }
 
-        text.Add("}");
+        text.Add("]");
     }
 
     // Indexed by value: the outcomes are numbered from 0 without gaps.
@@ -93,17 +98,10 @@ public static class StepLog
             Length += text.Length;
         }
 
-        public void Add(int number)
+        public void Add(long number)
         {
-            Room(11);
+            Room(20);
             number.TryFormat(Buffer.AsSpan(Length), out var written, provider: CultureInfo.InvariantCulture);
-            Length += written;
-        }
-
-        public void Add(DateTimeOffset at)
-        {
-            Room(40);
-            at.TryFormat(Buffer.AsSpan(Length), out var written, "O", CultureInfo.InvariantCulture);
             Length += written;
         }
 
@@ -150,27 +148,36 @@ public static class StepLog
     }
 
     /// <summary>The run's steps, in order.</summary>
+    /// <exception cref="InvalidDataException">The stored log is not in the shape <see cref="Append(string, DateTimeOffset, IReadOnlyList{StepRecord})"/> writes (the message names the run).</exception>
     public static List<StepRecord> Read(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var steps = new List<StepRecord>(run.StepCount);
         if (run.Log.Length == 0)
             return steps;
-        using var document = JsonDocument.Parse(run.Log);
-        foreach (var line in document.RootElement.EnumerateArray())
+        try
         {
-            steps.Add(new StepRecord
+            using var document = JsonDocument.Parse(run.Log);
+            foreach (var line in document.RootElement.EnumerateArray())
             {
-                RunId = run.Id,
-                FlowId = run.FlowId,
-                Version = run.Version,
-                Seq = line.GetProperty("seq").GetInt32(),
-                NodeId = line.GetProperty("node").GetString()!,
-                At = DateTimeOffset.Parse(line.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                Outcome = Enum.Parse<StepOutcome>(line.GetProperty("outcome").GetString()!),
-                Port = line.TryGetProperty("port", out var port) ? port.GetString() : null,
-                Detail = line.TryGetProperty("detail", out var detail) ? detail.GetString() : null,
-            });
+                var length = line.GetArrayLength();
+                steps.Add(new StepRecord
+                {
+                    RunId = run.Id,
+                    FlowId = run.FlowId,
+                    Version = run.Version,
+                    Seq = line[0].GetInt32(),
+                    NodeId = line[1].GetString()!,
+                    At = new DateTimeOffset(run.EnteredAt.UtcTicks + line[2].GetInt64(), TimeSpan.Zero),
+                    Outcome = Enum.Parse<StepOutcome>(line[3].GetString()!),
+                    Port = length > 4 ? line[4].GetString() : null,
+                    Detail = length > 5 ? line[5].GetString() : null,
+                });
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or FormatException)
+        {
+            throw new InvalidDataException($"Run {run.Id} ({run.FlowId}, customer {run.CustomerId}): its step log is not a list of [seq, node, ticks after entry, outcome, port, detail] steps: {e.Message}", e);
         }
 
         return steps;

@@ -51,7 +51,7 @@ internal static class WaitingRuns
 
     private static string Log(Guid runId, DateTimeOffset entered, DateTimeOffset wake)
     {
-        var log = StepLog.Append("", new StepRecord { RunId = runId, Seq = 0, FlowId = FlowId, Version = 1, NodeId = "start", At = entered, Outcome = StepOutcome.Entered });
-        return StepLog.Append(log, new StepRecord { RunId = runId, Seq = 1, FlowId = FlowId, Version = 1, NodeId = "wait", At = entered, Outcome = StepOutcome.Waiting, Detail = $"until {wake.ToString("O", CultureInfo.InvariantCulture)}" });
+        var log = StepLog.Append("", entered, new StepRecord { RunId = runId, Seq = 0, FlowId = FlowId, Version = 1, NodeId = "start", At = entered, Outcome = StepOutcome.Entered });
+        return StepLog.Append(log, entered, new StepRecord { RunId = runId, Seq = 1, FlowId = FlowId, Version = 1, NodeId = "wait", At = entered, Outcome = StepOutcome.Waiting, Detail = $"until {wake.ToString("O", CultureInfo.InvariantCulture)}" });
     }
 }
