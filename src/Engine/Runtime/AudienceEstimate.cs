@@ -52,7 +52,7 @@ public static class AudienceEstimate
     {
         public int Count(string type, Period window)
         {
-            var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
+            var from = LocalClock.Subtract(now, window, DateTimeZone.Utc);
             return db.Events.AsNoTracking().Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
         }
     }

@@ -219,7 +219,16 @@ internal sealed class EngineSession
     }
 
     /// <summary>Writes everything the session added or changed (the only place changes are detected).</summary>
-    public async Task SaveAsync(CancellationToken cancellationToken)
+    public Task SaveAsync(CancellationToken cancellationToken) => SaveAsync(goingOn: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SaveAsync(CancellationToken)"/> at the end of the session's batch: what it wrote is not
+    /// taken as its rows' new stored state, since nothing asks after it (for a batch's new runs that
+    /// was a snapshot each, and the map of them grown by half, in the large-object heap).
+    /// </summary>
+    public Task SaveLastAsync(CancellationToken cancellationToken) => SaveAsync(goingOn: false, cancellationToken);
+
+    private async Task SaveAsync(bool goingOn, CancellationToken cancellationToken)
     {
         unsavedMessages.Clear();
         WriteStepsIntoLogs();
@@ -262,8 +271,12 @@ internal sealed class EngineSession
 
         foreach (var run in appendedLogs)
             run.Log = "";   // appended to the stored log
-        customers.Written(changedCustomers);
-        runs.Written(changedRuns);
+        if (goingOn)
+        {
+            customers.Written(changedCustomers);
+            runs.Written(changedRuns);
+        }
+
         newEvents.Clear();
         stepCounts.Clear();
         newMessages.Clear();
@@ -275,7 +288,7 @@ internal sealed class EngineSession
 
     // A run's columns set when it starts and never after (an identity merge moves runs in SQL of its
     // own): left out of its updates, so that indexes on them are not rewritten with every step.
-    private static readonly string[] RunFixedColumns = [nameof(RunRecord.FlowId), nameof(RunRecord.Version), nameof(RunRecord.CustomerId), nameof(RunRecord.EnteredAt)];
+    internal static readonly string[] RunFixedColumns = [nameof(RunRecord.FlowId), nameof(RunRecord.Version), nameof(RunRecord.CustomerId), nameof(RunRecord.EnteredAt)];
 
     private static (List<T> Matching, List<T> Others) Split<T>(IReadOnlyList<T> rows, Func<T, bool> matches)
     {
@@ -422,7 +435,7 @@ internal sealed class EngineSession
     }
 
     /// <summary>The customer's profile, a new one if the store has none; what the caller changes in it is written with the batch.</summary>
-    public async Task<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
+    public async ValueTask<CustomerRecord> CustomerAsync(string id, CancellationToken cancellationToken)
     {
         if (customers.Find(id) is { } held)
             return held;
@@ -437,7 +450,7 @@ internal sealed class EngineSession
     }
 
     /// <summary>The customer's open runs (active or waiting), of one flow or all.</summary>
-    public async Task<List<RunRecord>> OpenRunsAsync(string customerId, string? flowId, CancellationToken cancellationToken)
+    public async ValueTask<List<RunRecord>> OpenRunsAsync(string customerId, string? flowId, CancellationToken cancellationToken)
     {
         if (!preloaded.Contains(customerId))
             await PreloadAsync([customerId], cancellationToken);
@@ -461,7 +474,7 @@ internal sealed class EngineSession
         x.EnteredAt != y.EnteredAt ? x.EnteredAt.CompareTo(y.EnteredAt) : x.Id.CompareTo(y.Id);
 
     /// <summary>The customer's entries into every flow; what the caller changes in them is written with the batch.</summary>
-    public async Task<CustomerEntries> EntriesAsync(string customerId, CancellationToken cancellationToken)
+    public async ValueTask<CustomerEntries> EntriesAsync(string customerId, CancellationToken cancellationToken)
     {
         if (entries.TryGetValue(customerId, out var held))
             return held.Entries;
@@ -487,7 +500,7 @@ internal sealed class EngineSession
         }
     }
 
-    public async Task<EventRecord?> EventRecordAsync(Guid? key, CancellationToken cancellationToken)
+    public async ValueTask<EventRecord?> EventRecordAsync(Guid? key, CancellationToken cancellationToken)
     {
         if (key is not { } k)
             return null;
@@ -501,7 +514,7 @@ internal sealed class EngineSession
         return record;
     }
 
-    public async Task<EventInput> EventAsync(Guid? key, CancellationToken cancellationToken) =>
+    public async ValueTask<EventInput> EventAsync(Guid? key, CancellationToken cancellationToken) =>
         await EventRecordAsync(key, cancellationToken) is { } record ? InputOf(record) : EventInput.None;
 
     // Every flow's trigger filter, condition and template reads its event's input: the properties
@@ -555,23 +568,25 @@ internal sealed class EngineSession
     {
         public int Count(string type, Period window)
         {
-            var from = LocalClock.Add(now, Period.Zero - window, DateTimeZone.Utc);
+            var from = LocalClock.Subtract(now, window, DateTimeZone.Utc);
             var unsaved = unsavedEvents.Count(e => e.CustomerId == customerId && e.Type == type && e.OccurredAt > from && e.OccurredAt <= now);
             return unsaved + (memory is { KnowsEvents: true } known ? known.CountEvents(customerId, type, from, now) : Preloads.CountEvents(db, customerId, type, from, now));
         }
     }
 }
 
-/// <summary>Every column of a run but its id: what tells a held run changed (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>
+/// <summary>
+/// Every column of a run that its updates write: what tells a held run changed (see <see cref="HeldRows{TKey, TRow, TState}"/>).
+/// Those set when it starts (flow, version, customer, entry; <c>EngineSession.RunFixedColumns</c>) are left
+/// out, as from its updates: a snapshot a run, and a batch holds a few thousand runs.
+/// </summary>
 internal readonly record struct RunColumns(
-    string FlowId, int Version, string CustomerId, RunStatus Status, string NodeId, DateTimeOffset? WakeAt, string? AwaitEvent,
-    DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, string? EndReason, Guid? EventKey, string? Branch, string? LastMessageNodeId,
-    int StepCount, int MessagesSent, string Log)
+    RunStatus Status, string NodeId, DateTimeOffset? WakeAt, string? AwaitEvent, DateTimeOffset? EndedAt, string? EndReason,
+    Guid? EventKey, string? Branch, string? LastMessageNodeId, int StepCount, int MessagesSent, string Log)
 {
     public static RunColumns Of(RunRecord r) => new(
-        r.FlowId, r.Version, r.CustomerId, r.Status, r.NodeId, r.WakeAt, r.AwaitEvent,
-        r.EnteredAt, r.EndedAt, r.EndReason, r.EventKey, r.Branch, r.LastMessageNodeId,
-        r.StepCount, r.MessagesSent, r.Log);
+        r.Status, r.NodeId, r.WakeAt, r.AwaitEvent, r.EndedAt, r.EndReason,
+        r.EventKey, r.Branch, r.LastMessageNodeId, r.StepCount, r.MessagesSent, r.Log);
 }
 
 /// <summary>Every stored column of a profile but its id (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>

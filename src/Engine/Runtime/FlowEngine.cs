@@ -116,7 +116,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
                 dueRuns?.Offer(session.HeldRunsOf(batch.CustomerIdOf(events[i])));
         }
 
-        await session.SaveAsync(cancellationToken);
+        await session.SaveLastAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         memory?.Remember(outcomes.Where(o => o.Status == IngestStatus.Accepted).Select(o => events[o.Index].EventId).OfType<string>(), session.CountedOrders);
         return outcomes;
@@ -164,7 +164,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var dueRuns = await DueRunsAsync(session, before, held, cancellationToken);
         var last = await AdvanceTimersAsync(session, dueRuns, schedule: null, [], before, held, cancellationToken);
-        await session.SaveAsync(cancellationToken);
+        await session.SaveLastAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return last;
     }
@@ -257,7 +257,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         }
     }
 
-    private async Task<IngestOutcome> IngestOneAsync(EngineSession session, BatchKnowledge batch, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
+    private async ValueTask<IngestOutcome> IngestOneAsync(EngineSession session, BatchKnowledge batch, int index, IncomingEvent incoming, IReadOnlyList<FlowProgram> programs, HashSet<string> held, CancellationToken cancellationToken)
     {
         if (incoming.Problem() is { } problem)
             return new IngestOutcome(index, IngestStatus.Rejected, problem);
@@ -451,7 +451,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         foreach (var run in due)
             await AdvanceAsync(session, run, cancellationToken);
 
-        await session.SaveAsync(cancellationToken);
+        await session.SaveLastAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
@@ -601,7 +601,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             }
         }
 
-        await session.SaveAsync(cancellationToken);
+        await session.SaveLastAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return entered;
     }

@@ -82,7 +82,8 @@ public sealed class FlowProgram
     public IReadOnlyList<TriggerNode> Triggers { get; }
 
     /// <summary>The event triggers that start on <paramref name="eventType"/>, in node order.</summary>
-    public IReadOnlyList<TriggerNode> TriggersOn(string eventType) =>
+    /// <remarks>An array: asked of every program for every event, and a list interface's enumerator was an allocation each time.</remarks>
+    public TriggerNode[] TriggersOn(string eventType) =>
         eventTriggers.TryGetValue(eventType, out var triggers) ? triggers : [];
 
     /// <summary>Whether the flow's goal or one of its exit rules listens for <paramref name="eventType"/> (a wait's event is its run's own).</summary>

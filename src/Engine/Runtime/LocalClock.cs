@@ -25,11 +25,25 @@ public static class LocalClock
         if (!hasDate)
             return instant.Plus(period.ToDuration()).ToDateTimeOffset();
 
+        // Most periods flows write are whole days or weeks: nothing to split off (two periods built for every delay and window otherwise).
+        if (!period.HasTimeComponent)
+            return instant.InZone(zone).LocalDateTime.Plus(period).InZoneLeniently(zone).ToInstant().ToDateTimeOffset();
         var datePart = new PeriodBuilder { Years = period.Years, Months = period.Months, Weeks = period.Weeks, Days = period.Days }.Build();
         var timePart = period - datePart;
         var local = instant.InZone(zone).LocalDateTime.Plus(datePart);
         return local.InZoneLeniently(zone).ToInstant().Plus(timePart.ToDuration()).ToDateTimeOffset();
     }
+
+    /// <summary><see cref="Add"/> of the negated period: the same instant before <paramref name="at"/>.</summary>
+    public static DateTimeOffset Subtract(DateTimeOffset at, Period period, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return Add(at, Negated.GetValue(period, static p => Period.Zero - p), zone);
+    }
+
+    // Windows are the few periods of the flows' expressions (parsed once, see Durations): each is
+    // negated once instead of at every count.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Period, Period> Negated = [];
 
     /// <summary>The next moment strictly after <paramref name="now"/> when the zone's clock reads <paramref name="time"/>.</summary>
     public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, LocalTime time, DateTimeZone zone)

@@ -20,7 +20,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
     private const int MaxStepsPerAdvance = 500;
 
     /// <summary>Starts a run at <paramref name="trigger"/> and advances it.</summary>
-    public async Task<RunRecord> EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, CancellationToken cancellationToken)
+    public async ValueTask<RunRecord> EnterAsync(EngineSession session, FlowProgram program, TriggerNode trigger, CustomerRecord customer, Guid? eventKey, CancellationToken cancellationToken)
     {
         var run = NewRun(session, program, trigger, customer, eventKey);
         Step(session, run, trigger.Id, StepOutcome.Entered);
@@ -306,7 +306,7 @@ internal sealed class RunStepper(MessageRenderer renderer)
         DueAt = session.Now,
     };
 
-    private static async Task<ExpressionScope> ScopeAsync(EngineSession session, RunRecord run, CustomerRecord customer, CancellationToken cancellationToken) =>
+    private static async ValueTask<ExpressionScope> ScopeAsync(EngineSession session, RunRecord run, CustomerRecord customer, CancellationToken cancellationToken) =>
         new(session.Input(customer), await session.EventAsync(run.EventKey, cancellationToken), EngineSession.RunInput(run, session.Now));
 
     private static void Wait(EngineSession session, RunRecord run, string nodeId, DateTimeOffset wake, string? awaitEvent, string? detail = null)

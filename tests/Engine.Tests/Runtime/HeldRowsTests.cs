@@ -18,16 +18,21 @@ public sealed class HeldRowsTests
         EnteredAt = DateTimeOffset.UnixEpoch,
     };
 
-    public static TheoryData<string> RunColumnsButTheId() => ColumnsButTheId<RunRecord>(nameof(RunRecord.Id));
+    public static TheoryData<string> RunColumnsUpdated() =>
+        [.. Columns<RunRecord>().Where(c => c != nameof(RunRecord.Id)).Except(EngineSession.RunFixedColumns)];
+
+    public static TheoryData<string> RunColumnsFixed() => [.. EngineSession.RunFixedColumns];
 
     public static TheoryData<string> ProfileColumnsButTheId() => ColumnsButTheId<CustomerRecord>(nameof(CustomerRecord.Id));
 
     private static TheoryData<string> ColumnsButTheId<T>(string id) =>
-        [.. typeof(T).GetProperties().Where(p => p.CanWrite && p.Name != id).Select(p => p.Name)];
+        [.. Columns<T>().Where(c => c != id)];
+
+    private static IEnumerable<string> Columns<T>() => typeof(T).GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
 
     [Theory]
-    [MemberData(nameof(RunColumnsButTheId))]
-    public void A_change_to_any_column_of_a_run_read_makes_it_unwritten(string column)
+    [MemberData(nameof(RunColumnsUpdated))]
+    public void A_change_to_any_column_a_run_update_writes_makes_it_unwritten(string column)
     {
         var rows = new HeldRows<Guid, RunRecord, RunColumns>(r => r.Id, RunColumns.Of);
         var run = rows.Read(Run());
@@ -38,6 +43,18 @@ public sealed class HeldRowsTests
 
         Assert.Same(run, Assert.Single(rows.Unwritten().Changed));
         rows.Written(rows.Unwritten().Changed);
+        Assert.Empty(rows.Unwritten().Changed);
+    }
+
+    [Theory]
+    [MemberData(nameof(RunColumnsFixed))]
+    public void The_columns_set_when_a_run_starts_are_not_watched_as_its_updates_never_write_them(string column)
+    {
+        var rows = new HeldRows<Guid, RunRecord, RunColumns>(r => r.Id, RunColumns.Of);
+        var run = rows.Read(Run());
+        var property = typeof(RunRecord).GetProperty(column)!;
+        property.SetValue(run, Other(property.PropertyType, property.GetValue(run)));
+
         Assert.Empty(rows.Unwritten().Changed);
     }
 
