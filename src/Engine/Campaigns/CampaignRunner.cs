@@ -175,7 +175,7 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
         var now = time.GetUtcNow();
         var done = await db.Campaigns
             .Where(c => c.Status == CampaignStatus.Delivering
-                        && !db.Runs.Any(r => r.FlowId == c.FlowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+                        && !db.RunTallies.Any(t => t.FlowId == c.FlowId && (t.Status == RunStatus.Active || t.Status == RunStatus.Waiting) && t.Count > 0)
                         && !db.Messages.Any(m => m.FlowId == c.FlowId && m.Status == MessageStatus.Pending))
             .ToListAsync(cancellationToken);
         foreach (var campaign in done)

@@ -240,6 +240,7 @@ internal sealed class EngineSession
         Memory?.Wrote(newEvents);
         var (addedRuns, changedRuns) = runs.Unwritten();
         var (appendedLogs, wholeLogs) = Split(changedRuns, logsUnread.Contains);
+        var tallies = Tallies(addedRuns, changedRuns);
         var (addedCustomers, changedCustomers) = customers.Unwritten();
         if (BulkWriter.Supports(Db))
         {
@@ -252,6 +253,7 @@ internal sealed class EngineSession
             await BulkWriter.UpdateExceptAsync(Db, wholeLogs, RunFixedColumns, cancellationToken);
             await BulkWriter.UpdateAppendingAsync(Db, appendedLogs, nameof(RunRecord.Log), RunFixedColumns, cancellationToken);
             await BulkWriter.AddUpAsync(Db, StepCounts(), cancellationToken);
+            await BulkWriter.AddUpAsync(Db, tallies, cancellationToken);
             await BulkWriter.InsertAsync(Db, newMessages, cancellationToken);
             await BulkWriter.SaveAsync(Db, cancellationToken);
         }
@@ -264,8 +266,9 @@ internal sealed class EngineSession
             Db.Runs.UpdateRange(changedRuns);
             Db.Messages.AddRange(newMessages);
             await NodeCounts.AddUpAsync(Db, StepCounts(), cancellationToken);
+            await NodeCounts.AddUpAsync(Db, tallies, cancellationToken);
             await Db.SaveChangesAsync(cancellationToken);
-            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or NodeCountRecord or MessageRecord or RunRecord or CustomerRecord).ToList())
+            foreach (var entry in Db.ChangeTracker.Entries().Where(e => e.Entity is EventRecord or NodeCountRecord or RunTallyRecord or MessageRecord or RunRecord or CustomerRecord).ToList())
                 entry.State = EntityState.Detached;
         }
 
@@ -280,6 +283,34 @@ internal sealed class EngineSession
         newEvents.Clear();
         stepCounts.Clear();
         newMessages.Clear();
+    }
+
+    /// <summary>What the runs written change in their flows' tallies (<see cref="RunTallyRecord"/>): new runs where they are, moved runs from where they were stored.</summary>
+    private List<RunTallyRecord> Tallies(IReadOnlyList<RunRecord> added, IReadOnlyList<RunRecord> changed)
+    {
+        var moves = new Dictionary<(string Flow, RunStatus Status, string Node), int>();
+        void Move((string, RunStatus, string) tally, int by) => moves[tally] = moves.GetValueOrDefault(tally) + by;
+
+        foreach (var run in added)
+            Move((run.FlowId, run.Status, RunTallyRecord.NodeOf(run.Status, run.NodeId)), 1);
+        foreach (var run in changed)
+        {
+            var stored = runs.Stored(run);
+            var (from, to) = ((run.FlowId, stored.Status, RunTallyRecord.NodeOf(stored.Status, stored.NodeId)), (run.FlowId, run.Status, RunTallyRecord.NodeOf(run.Status, run.NodeId)));
+            if (from == to)
+                continue;
+            Move(from, -1);
+            Move(to, 1);
+        }
+
+        var tallies = new List<RunTallyRecord>(moves.Count);
+        foreach (var ((flow, status, node), by) in moves)
+        {
+            if (by != 0)
+                tallies.Add(new RunTallyRecord { FlowId = flow, Status = status, NodeId = node, Count = by });
+        }
+
+        return tallies;
     }
 
     // The profile columns with an index of their own: a batch rarely changes them, and leaving them

@@ -30,19 +30,41 @@ public static class FlowControl
         if (!result.Changed)
             return result;
 
-        await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(r => r.Status, RunStatus.Exited)
-                .SetProperty(r => r.EndedAt, now)
-                .SetProperty(r => r.EndReason, "flow finished")
-                .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
-                .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
+        await using (var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        {
+            await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.Status, RunStatus.Exited)
+                    .SetProperty(r => r.EndedAt, now)
+                    .SetProperty(r => r.EndReason, "flow finished")
+                    .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
+                    .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
+            await RetallyAsync(db, flowId, cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+        }
+
         await db.Messages.Where(m => m.FlowId == flowId && m.Status == MessageStatus.Pending)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(m => m.Status, MessageStatus.Skipped)
                 .SetProperty(m => m.Reason, "flow finished")
                 .SetProperty(m => m.DoneAt, now), cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// The flow's run tallies counted again from its runs (after an update in SQL moved them all;
+    /// the engine's batches move runs and tallies together). Every run of a finished flow has
+    /// ended, so none is tallied at a node.
+    /// </summary>
+    private static async Task RetallyAsync(FlowDbContext db, string flowId, CancellationToken cancellationToken)
+    {
+        await db.RunTallies.Where(t => t.FlowId == flowId).ExecuteDeleteAsync(cancellationToken);
+        var counts = await db.Runs.Where(r => r.FlowId == flowId).GroupBy(r => new { r.Status, r.NodeId })
+            .Select(g => new { g.Key.Status, g.Key.NodeId, Count = g.Count() }).ToListAsync(cancellationToken);
+        db.RunTallies.AddRange(counts.GroupBy(c => (c.Status, Node: RunTallyRecord.NodeOf(c.Status, c.NodeId)))
+            .Select(g => new RunTallyRecord { FlowId = flowId, Status = g.Key.Status, NodeId = g.Key.Node, Count = g.Sum(c => c.Count) }));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task<ControlResult> ChangeAsync(FlowDbContext db, string flowId, DateTimeOffset now, FlowStatus to, FlowStatus[] from, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// <summary>Per node: how many runs entered, passed, wait there now, were suppressed, failed, converted or exited.</summary>
 public sealed record NodeSummary(string FlowId, string NodeId, int Entered, int Passed, int Waiting, int Suppressed, int Failed, int Converted, int Exited);
 
-/// <summary>Counts of the steps logged (all versions of a flow together, see <see cref="NodeCountRecord"/>) and the runs waiting now.</summary>
+/// <summary>Counts of the steps logged (all versions of a flow together, see <see cref="NodeCountRecord"/>) and the runs waiting now (<see cref="RunTallyRecord"/>).</summary>
 public static class FlowStats
 {
     public static async Task<IReadOnlyList<NodeSummary>> ForFlowsAsync(FlowDbContext db, IReadOnlyList<FlowDefinition> flows, CancellationToken cancellationToken = default)
@@ -20,10 +20,9 @@ public static class FlowStats
             .GroupBy(s => new { s.FlowId, s.NodeId, s.Outcome })
             .Select(g => new { g.Key.FlowId, g.Key.NodeId, g.Key.Outcome, Count = g.Sum(s => s.Count) })
             .ToListAsync(cancellationToken);
-        var waiting = await db.Runs.AsNoTracking()
-            .Where(r => ids.Contains(r.FlowId) && r.Status == RunStatus.Waiting)
-            .GroupBy(r => new { r.FlowId, r.NodeId })
-            .Select(g => new { g.Key.FlowId, g.Key.NodeId, Count = g.Count() })
+        var waiting = await db.RunTallies.AsNoTracking()
+            .Where(t => ids.Contains(t.FlowId) && t.Status == RunStatus.Waiting)
+            .Select(t => new { t.FlowId, t.NodeId, t.Count })
             .ToListAsync(cancellationToken);
 
         int Count(string flow, string node, StepOutcome outcome) =>

@@ -47,7 +47,7 @@ public sealed class ExclusiveSqliteStore : IDbContextFactory<FlowDbContext>, IAs
     // runs by flow): a replay never looks rows up by them, and each cost every one of its message
     // and run writes index work (~2.5 µs a row); the summary at the end reads the node counts and the
     // waiting runs once, by a scan.
-    private static readonly string[] ReportOnlyIndexes = ["IX_Messages_FlowId_CreatedAt", "IX_Runs_FlowId_Status"];
+    private static readonly string[] ReportOnlyIndexes = ["IX_Messages_FlowId_CreatedAt", "IX_Runs_FlowId"];
 
     public FlowDbContext CreateDbContext() => contexts.CreateDbContext();
 

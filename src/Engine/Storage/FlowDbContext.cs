@@ -25,6 +25,8 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<NodeCountRecord> NodeCounts => Set<NodeCountRecord>();
 
+    public DbSet<RunTallyRecord> RunTallies => Set<RunTallyRecord>();
+
     public DbSet<MessageRecord> Messages => Set<MessageRecord>();
 
     public DbSet<CouponIssueRecord> CouponIssues => Set<CouponIssueRecord>();
@@ -75,10 +77,14 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
             // reaches the index only with a condition on WakeAt.
             e.HasIndex(r => new { r.Status, r.WakeAt }).HasFilter("\"WakeAt\" IS NOT NULL");
             e.HasIndex(r => new { r.CustomerId, r.Status });
-            e.HasIndex(r => new { r.FlowId, r.Status });
+
+            // By flow without the status: counts by status come from RunTallies, and an index holding
+            // the status was rewritten at every run's end.
+            e.HasIndex(r => r.FlowId);
         });
 
         modelBuilder.Entity<NodeCountRecord>().HasKey(c => new { c.FlowId, c.NodeId, c.Outcome, c.Port, c.Day });
+        modelBuilder.Entity<RunTallyRecord>().HasKey(t => new { t.FlowId, t.Status, t.NodeId });
 
         modelBuilder.Entity<MessageRecord>(e =>
         {
@@ -89,7 +95,7 @@ public abstract class FlowDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(m => new { m.FlowId, m.CreatedAt });
         });
 
-        // CustomerOrders, NodeCounts and IdentityLinks are WITHOUT ROWID tables on SQLite (migration
+        // CustomerOrders, NodeCounts, IdentityLinks and RunTallies are WITHOUT ROWID tables on SQLite (migration
         // LeanerKeys), which EF Core's model cannot say: a migration that rebuilds one of them must
         // write that clause again.
 

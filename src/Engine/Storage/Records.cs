@@ -210,6 +210,27 @@ public sealed class RunRecord
     public string Log { get; set; } = "";
 }
 
+/// <summary>
+/// How many runs of a flow are in one status, and, while they are under way (active or waiting),
+/// at one node: kept with every run written, in the same transaction, so that the stats, the
+/// designer's live counts and the controls' checks read a few rows instead of counting a flow's
+/// runs, and the runs need no index on their status by flow (which every step of every run rewrote).
+/// </summary>
+public sealed class RunTallyRecord
+{
+    public required string FlowId { get; set; }
+
+    public RunStatus Status { get; set; }
+
+    /// <summary>The runs' node while they are active or waiting; empty for runs that ended.</summary>
+    public string NodeId { get; set; } = "";
+
+    public int Count { get; set; }
+
+    /// <summary>The node a run of this status is tallied at.</summary>
+    public static string NodeOf(RunStatus status, string nodeId) => status is RunStatus.Active or RunStatus.Waiting ? nodeId : "";
+}
+
 public enum StepOutcome
 {
     Entered,

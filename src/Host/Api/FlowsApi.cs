@@ -150,11 +150,11 @@ internal static class FlowsApi
         if (record is null)
             return NotFound(id);
         var nodes = await FlowStats.ForFlowsAsync(db, [FlowJson.Deserialize(record.DraftJson)], ct);
-        var runs = await db.Runs.AsNoTracking().Where(r => r.FlowId == id).GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var runs = await db.RunTallies.AsNoTracking().Where(t => t.FlowId == id).GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Sum(t => t.Count) }).ToListAsync(ct);
         return Results.Ok(new
         {
             flowId = id,
-            runs = runs.ToDictionary(r => Lower(r.Key), r => r.Count),
+            runs = runs.Where(r => r.Count > 0).ToDictionary(r => Lower(r.Key), r => r.Count),
             nodes,
         });
     }

@@ -69,4 +69,7 @@ internal static class Bulk
 
     public static readonly string[] NodeCountColumns =
         ["FlowId", "NodeId", "Outcome", "Port", "Day", "Count"];
+
+    public static readonly string[] RunTallyColumns =
+        ["FlowId", "Status", "NodeId", "Count"];
 }

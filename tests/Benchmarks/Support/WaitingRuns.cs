@@ -8,7 +8,7 @@ namespace ReEngage.Flows.Benchmarks.Support;
 /// <summary>
 /// Builds, in bulk, what the engine would have written after N customers each
 /// added to cart and entered <c>bench-due-runs</c>: the customer (with the entry), the cart.added event, the
-/// run waiting at its 4-hour delay and the two steps so far (entered, waiting).
+/// run waiting at its 4-hour delay and the two steps so far (entered, waiting), with the stats' sums and tally of them.
 /// </summary>
 internal static class WaitingRuns
 {
@@ -47,6 +47,9 @@ internal static class WaitingRuns
             .GroupBy(d => d).Select(g => (Day: g.Key, Count: g.Count())).ToList();
         Bulk.Insert(connection, "NodeCounts", Bulk.NodeCountColumns, days.Count * 2, j =>
             j % 2 == 0 ? [FlowId, "start", "Entered", "", days[j / 2].Day, days[j / 2].Count] : [FlowId, "wait", "Waiting", "", days[j / 2].Day, days[j / 2].Count]);
+
+        // And the flow's tally: every run waiting at the delay.
+        Bulk.Insert(connection, "RunTallies", Bulk.RunTallyColumns, 1, _ => [FlowId, "Waiting", "wait", count]);
     }
 
     private static string Log(Guid runId, DateTimeOffset entered, DateTimeOffset wake)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReEngage.Flows.Engine.Model;
 using ReEngage.Flows.Engine.Runtime;
 using ReEngage.Flows.Engine.Storage;
 using ReEngage.Flows.Engine.Tests.Support;
@@ -274,6 +275,29 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal(RunStatus.Exited, run.Status);
         Assert.Equal("flow finished", run.EndReason);
         Assert.Empty(await h.MessagesAsync());
+    }
+
+    [Fact]
+    public async Task The_stats_count_the_runs_waiting_at_each_node_and_the_runs_by_status_from_the_tallies()
+    {
+        await h.PublishAsync(FlowSamples.AbandonedCart);
+        foreach (var customer in new[] { "c1", "c2", "c3" })
+            await h.SendAsync("cart.added", customer, new { price = 10 });
+        await h.SendAsync("order.placed", "c3", new { orderId = "o-1", total = 10 });   // c3 converts: its run ends at the delay
+        var flow = FlowJson.Deserialize(FlowSamples.AbandonedCart);
+
+        IReadOnlyList<NodeSummary> nodes = [];
+        List<RunTallyRecord> tallies = [];
+        await h.WithDbAsync(async db => (nodes, tallies) = (await FlowStats.ForFlowsAsync(db, [flow]), await db.RunTallies.AsNoTracking().Where(t => t.Count > 0).ToListAsync()));
+        Assert.Equal(2, nodes.Single(n => n.NodeId == "wait").Waiting);
+        Assert.All(nodes.Where(n => n.NodeId != "wait"), n => Assert.Equal(0, n.Waiting));
+        Assert.Equal(["Completed  1", "Waiting wait 2"], tallies.Select(t => $"{t.Status} {t.NodeId} {t.Count}").Order(StringComparer.Ordinal));
+
+        // Due: both move on and end; then nothing waits anywhere.
+        await h.AdvanceAsync(TimeSpan.FromHours(5));
+        await h.WithDbAsync(async db => (nodes, tallies) = (await FlowStats.ForFlowsAsync(db, [flow]), await db.RunTallies.AsNoTracking().Where(t => t.Count > 0).ToListAsync()));
+        Assert.All(nodes, n => Assert.Equal(0, n.Waiting));
+        Assert.Equal(["Completed  3"], tallies.Select(t => $"{t.Status} {t.NodeId} {t.Count}").Order(StringComparer.Ordinal));
     }
 
     [Fact]

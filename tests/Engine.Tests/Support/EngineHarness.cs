@@ -128,10 +128,31 @@ public sealed class EngineHarness : IAsyncDisposable
     public async Task SetFlowStatusAsync(string flowId, FlowStatus status) =>
         await WithDbAsync(async db => (await db.Flows.SingleAsync(f => f.Id == flowId)).Status = status);
 
+    /// <summary>
+    /// The flows' run tallies as they must be: what counting the store's runs by flow, status and
+    /// (while under way) node gives. Every scenario ends with this check (see <see cref="DisposeAsync"/>).
+    /// </summary>
+    public async Task AssertTalliesMatchRunsAsync()
+    {
+        await using var db = Databases.CreateDbContext();
+        var runs = await db.Runs.AsNoTracking().Select(r => new { r.FlowId, r.Status, r.NodeId }).ToListAsync();
+        var counted = runs.GroupBy(r => $"{r.FlowId} {r.Status} {RunTallyRecord.NodeOf(r.Status, r.NodeId)}").Select(g => $"{g.Key}: {g.Count()}");
+        var tallied = (await db.RunTallies.AsNoTracking().ToListAsync()).Where(t => t.Count != 0).Select(t => $"{t.FlowId} {t.Status} {t.NodeId}: {t.Count}");
+        Assert.Equal(counted.Order(StringComparer.Ordinal), tallied.Order(StringComparer.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        await Task.Yield();
-        folder.Delete(recursive: true);
+        try
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "engine.db")))
+                await AssertTalliesMatchRunsAsync();
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await Task.Yield();
+            folder.Delete(recursive: true);
+        }
     }
 }

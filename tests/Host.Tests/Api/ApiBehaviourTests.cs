@@ -141,6 +141,11 @@ public sealed partial class ApiBehaviourTests(ApiFixture api) : IClassFixture<Ap
         var bodies = (await MessagesAsync("api-versions")).ToDictionary(m => (string)m!["customerId"]!, m => (string)m!["body"]!);
         Assert.Equal("First words", bodies["early"]);
         Assert.Equal("Second words", bodies["late"]);
+
+        // The stats count both runs, of either version, as ended, and none waiting at the delay.
+        var stats = JsonNode.Parse(await (await api.As("Viewer").GetAsync("/api/flows/api-versions/stats")).Content.ReadAsStringAsync())!;
+        Assert.Equal("""{"completed":2}""", stats["runs"]!.ToJsonString());
+        Assert.Equal(0, (int)stats["nodes"]!.AsArray().Single(n => (string)n!["nodeId"]! == "d")!["waiting"]!);
     }
 
     [Fact]

@@ -550,14 +550,34 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "Status");
+                    b.HasIndex("FlowId");
 
-                    b.HasIndex("FlowId", "Status");
+                    b.HasIndex("CustomerId", "Status");
 
                     b.HasIndex("Status", "WakeAt")
                         .HasFilter("\"WakeAt\" IS NOT NULL");
 
                     b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("ReEngage.Flows.Engine.Storage.RunTallyRecord", b =>
+                {
+                    b.Property<string>("FlowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FlowId", "Status", "NodeId");
+
+                    b.ToTable("RunTallies");
                 });
 #pragma warning restore 612, 618
         }
