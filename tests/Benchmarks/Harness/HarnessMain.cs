@@ -10,6 +10,7 @@ internal static class HarnessMain
     private const string Usage = """
         --harness p1 [runs] [quartzRuns] [--quartz-separate-file]   P1 once: engine tick over due runs, then the Quartz baseline
         --harness p2 [events] [warm-ups] [timed]                     P2: rounds of the EF Core insert and the engine ingest, medians
+        --harness p2-pair [pairs] [warm-ups] "SQL"                   P2's engine pass on store copies with and without the SQL, paired in one process
         --harness p5 [--data FILE] [--jsonl OUT] [--until ISO]      P5: simulate over the UCI online-retail year (wall time)
         --harness p7-build DIR [runs]                               P7: a store DIR/reengage.db with 1 000 000 waiting runs
         --harness p7-host DIR HOST_DLL [seconds]                    P7: resident memory of the real host over that store
@@ -26,6 +27,8 @@ internal static class HarnessMain
                 return await DueRunsHarness.RunAsync(rest);
             case "p2":
                 return await IngestHarness.RunAsync(rest);
+            case "p2-pair":
+                return await PairHarness.RunAsync(rest);
             case "p5":
                 return await SimulateHarness.RunAsync(rest);
             case "p7-build":
