@@ -334,6 +334,8 @@ internal sealed class EngineSession
     /// <summary>Loads, in two queries, the profiles (with their entries) and open runs of these customers.</summary>
     public async Task PreloadAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
+        if (AllPreloaded(customerIds))
+            return;   // asked again for each event of a batch preloaded at its start
         var missing = customerIds.Where(id => !preloaded.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in missing.Chunk(500))
         {
@@ -347,6 +349,17 @@ internal sealed class EngineSession
                 Hold(run);
             preloaded.UnionWith(chunk);
         }
+    }
+
+    private bool AllPreloaded(IReadOnlyCollection<string> customerIds)
+    {
+        foreach (var id in customerIds)
+        {
+            if (!preloaded.Contains(id))
+                return false;
+        }
+
+        return true;
     }
 
     /// <summary>

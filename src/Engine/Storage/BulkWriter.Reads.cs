@@ -1,9 +1,11 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SQLitePCL;
 
 namespace ReEngage.Flows.Engine.Storage;
@@ -70,9 +72,17 @@ internal static partial class BulkWriter
             var info = property.PropertyInfo ?? throw new NotSupportedException($"The bulk reader reads CLR properties only; {type.DisplayName()}.{property.Name} is not one.");
             var converter = property.GetTypeMapping().Converter;
             var stored = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? property.ClrType) ?? converter?.ProviderClrType ?? property.ClrType;
-            Expression value = Expression.Call(ColumnReader(stored, type, property), statement, Expression.Constant(column));
-            if (converter is not null)
-                value = Expression.Invoke(converter.ConvertFromProviderExpression, value);
+            var model = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            Expression value;
+            if (model.IsEnum && converter is { } byName && byName.GetType().IsGenericType && byName.GetType().GetGenericTypeDefinition() == typeof(EnumToStringConverter<>))
+                value = Expression.Call(typeof(Columns), nameof(Columns.Enum), [model], statement, Expression.Constant(column));   // by its name, as EF's converter stores it
+            else
+            {
+                value = Expression.Call(ColumnReader(stored, type, property), statement, Expression.Constant(column));
+                if (converter is not null)
+                    value = Expression.Invoke(converter.ConvertFromProviderExpression, value);
+            }
+
             value = Expression.Convert(value, info.PropertyType);
             if (property.IsNullable)
             {
@@ -110,7 +120,42 @@ internal static partial class BulkWriter
                 ? decimal.Parse(String(row, column), NumberStyles.Float, CultureInfo.InvariantCulture)
                 : (decimal)SqliteCalls.ColumnDouble(row, column);
 
+        // A batch reads two keys and an enum's name for each of a few thousand runs: parsed from the
+        // column's bytes, not from a string made for each.
+        [ThreadStatic]
+        private static byte[]? utf8;
+
         // Keys are stored as EF Core's SQLite provider writes them: text.
-        public static Guid Guid(IntPtr row, int column) => System.Guid.Parse(String(row, column));
+        public static Guid Guid(IntPtr row, int column)
+        {
+            var length = SqliteCalls.ColumnUtf8(row, column, ref Bytes());
+            return Utf8Parser.TryParse(utf8.AsSpan(0, length), out Guid key, out var read, 'D') && read == length ? key : System.Guid.Parse(String(row, column));
+        }
+
+        // An enum stored by its name (EF Core's enum-to-string conversion); any other text fails as EF's would.
+        public static TEnum Enum<TEnum>(IntPtr row, int column)
+            where TEnum : struct, Enum
+        {
+            var length = SqliteCalls.ColumnUtf8(row, column, ref Bytes());
+            foreach (var (name, value) in EnumNames<TEnum>.All)
+            {
+                if (utf8.AsSpan(0, length).SequenceEqual(name))
+                    return value;
+            }
+
+            return System.Enum.Parse<TEnum>(String(row, column));
+        }
+
+        private static ref byte[] Bytes()
+        {
+            utf8 ??= new byte[64];
+            return ref utf8!;
+        }
+
+        private static class EnumNames<TEnum>
+            where TEnum : struct, Enum
+        {
+            public static readonly (byte[] Name, TEnum Value)[] All = [.. System.Enum.GetValues<TEnum>().Select(v => (System.Text.Encoding.UTF8.GetBytes(v.ToString()), v))];
+        }
     }
 }

@@ -79,4 +79,17 @@ internal static class SqliteCalls
         var text = sqlite3_column_text(statement, column);
         return text == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(text, sqlite3_column_bytes(statement, column));
     }
+
+    /// <summary>A text column's UTF-8 bytes copied into <paramref name="buffer"/> (grown if need be); returns their count (0 for NULL).</summary>
+    public static int ColumnUtf8(IntPtr statement, int column, ref byte[] buffer)
+    {
+        var text = sqlite3_column_text(statement, column);
+        if (text == IntPtr.Zero)
+            return 0;
+        var length = sqlite3_column_bytes(statement, column);
+        if (buffer.Length < length)
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        Marshal.Copy(text, buffer, 0, length);
+        return length;
+    }
 }

@@ -101,6 +101,25 @@ public sealed class SqliteWritePathTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_stored_status_name_or_key_of_another_shape_fails_the_read_as_EFs_would()
+    {
+        await using (var db = databases.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "Runs" ("Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "EnteredAt", "StepCount", "MessagesSent") VALUES ({0}, 'cart', 1, 'c-sleepy', 'Sleeping', 'wait', 0, 0, 0)""",
+                Guid.CreateVersion7().ToString().ToUpperInvariant());
+            await db.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "Runs" ("Id", "FlowId", "Version", "CustomerId", "Status", "NodeId", "EnteredAt", "StepCount", "MessagesSent") VALUES ('not-a-key', 'cart', 1, 'c-keyless', 'Waiting', 'wait', 0, 0, 0)""");
+        }
+
+        await using var check = databases.CreateDbContext();
+        await using var read = await check.Database.BeginTransactionAsync();
+        var status = await Assert.ThrowsAsync<ArgumentException>(() => BulkWriter.ReadAsync<RunRecord>(check, "\"CustomerId\" = ?1", ["c-sleepy"], CancellationToken.None));
+        Assert.Contains("Sleeping", status.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<FormatException>(() => BulkWriter.ReadAsync<RunRecord>(check, "\"CustomerId\" = ?1", ["c-keyless"], CancellationToken.None));
+    }
+
     private static void AssertSameColumns<T>(T expected, T actual)
     {
         foreach (var property in typeof(T).GetProperties().Where(p => p.CanWrite && p.GetMethod!.IsPublic))
