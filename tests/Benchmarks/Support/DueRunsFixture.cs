@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using ReEngage.Flows.Engine.Storage;
 
 namespace ReEngage.Flows.Benchmarks.Support;
 
@@ -47,6 +48,10 @@ internal sealed class DueRunsFixture : IDisposable
 
     public static void Delete(string path)
     {
+        // A background checkpoint may still hold the file open: deleted under it, its inode can come
+        // back as the next copy's, which SQLite's per-inode lock table in this process would then
+        // share with the dead file (a suspect for the harness's rare idle hangs, see docs/performance.md).
+        StorageSetup.WaitForCheckpointsAsync().GetAwaiter().GetResult();
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             File.Delete(path + suffix);
