@@ -26,29 +26,28 @@ public static class FlowControl
     public static async Task<ControlResult> FinishAsync(FlowDbContext db, string flowId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+
+        // One transaction (the caller's, if it has one): the flow's state, its runs, their tallies and its messages change together or not at all.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var result = await ChangeAsync(db, flowId, now, FlowStatus.Finished, [FlowStatus.Active, FlowStatus.Paused, FlowStatus.Draft], cancellationToken);
         if (!result.Changed)
             return result;
 
-        await using (var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
-        {
-            await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(r => r.Status, RunStatus.Exited)
-                    .SetProperty(r => r.EndedAt, now)
-                    .SetProperty(r => r.EndReason, "flow finished")
-                    .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
-                    .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
-            await RetallyAsync(db, flowId, cancellationToken);
-            if (transaction is not null)
-                await transaction.CommitAsync(cancellationToken);
-        }
-
+        await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, RunStatus.Exited)
+                .SetProperty(r => r.EndedAt, now)
+                .SetProperty(r => r.EndReason, "flow finished")
+                .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
+        await RetallyAsync(db, flowId, cancellationToken);
         await db.Messages.Where(m => m.FlowId == flowId && m.Status == MessageStatus.Pending)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(m => m.Status, MessageStatus.Skipped)
                 .SetProperty(m => m.Reason, "flow finished")
                 .SetProperty(m => m.DoneAt, now), cancellationToken);
+        if (transaction is not null)
+            await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
