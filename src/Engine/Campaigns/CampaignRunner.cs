@@ -115,7 +115,7 @@ public sealed class CampaignRunner(IDbContextFactory<FlowDbContext> databases, F
         campaign.Status = CampaignStatus.Delivering;
         campaign.StartedAt = now;
         campaign.UpdatedAt = now;
-        campaign.Reach = await db.Runs.CountAsync(r => r.FlowId == flowId, cancellationToken);
+        campaign.Reach = await db.RunTallies.Where(t => t.FlowId == flowId).SumAsync(t => t.Count, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return campaign.Status;
     }

@@ -33,14 +33,14 @@ public static class FlowControl
         if (!result.Changed)
             return result;
 
-        await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
+        var ended = await db.Runs.Where(r => r.FlowId == flowId && (r.Status == RunStatus.Active || r.Status == RunStatus.Waiting))
             .ExecuteUpdateAsync(u => u
                 .SetProperty(r => r.Status, RunStatus.Exited)
                 .SetProperty(r => r.EndedAt, now)
                 .SetProperty(r => r.EndReason, "flow finished")
                 .SetProperty(r => r.WakeAt, (DateTimeOffset?)null)
                 .SetProperty(r => r.AwaitEvent, (string?)null), cancellationToken);
-        await RetallyAsync(db, flowId, cancellationToken);
+        await TallyEndedAsync(db, flowId, ended, cancellationToken);
         await db.Messages.Where(m => m.FlowId == flowId && m.Status == MessageStatus.Pending)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(m => m.Status, MessageStatus.Skipped)
@@ -52,17 +52,19 @@ public static class FlowControl
     }
 
     /// <summary>
-    /// The flow's run tallies counted again from its runs (after an update in SQL moved them all;
-    /// the engine's batches move runs and tallies together). Every run of a finished flow has
-    /// ended, so none is tallied at a node.
+    /// The tallies after the flow's <paramref name="ended"/> open runs were ended in SQL: none is
+    /// under way any more, and those are exited. (The engine's batches move runs and tallies together.)
     /// </summary>
-    private static async Task RetallyAsync(FlowDbContext db, string flowId, CancellationToken cancellationToken)
+    private static async Task TallyEndedAsync(FlowDbContext db, string flowId, int ended, CancellationToken cancellationToken)
     {
-        await db.RunTallies.Where(t => t.FlowId == flowId).ExecuteDeleteAsync(cancellationToken);
-        var counts = await db.Runs.Where(r => r.FlowId == flowId).GroupBy(r => new { r.Status, r.NodeId })
-            .Select(g => new { g.Key.Status, g.Key.NodeId, Count = g.Count() }).ToListAsync(cancellationToken);
-        db.RunTallies.AddRange(counts.GroupBy(c => (c.Status, Node: RunTallyRecord.NodeOf(c.Status, c.NodeId)))
-            .Select(g => new RunTallyRecord { FlowId = flowId, Status = g.Key.Status, NodeId = g.Key.Node, Count = g.Sum(c => c.Count) }));
+        await db.RunTallies.Where(t => t.FlowId == flowId && (t.Status == RunStatus.Active || t.Status == RunStatus.Waiting)).ExecuteDeleteAsync(cancellationToken);
+        if (ended == 0)
+            return;
+        var exited = await db.RunTallies.FindAsync([flowId, RunStatus.Exited, ""], cancellationToken);
+        if (exited is null)
+            db.RunTallies.Add(new RunTallyRecord { FlowId = flowId, Status = RunStatus.Exited, Count = ended });
+        else
+            exited.Count += ended;
         await db.SaveChangesAsync(cancellationToken);
     }
 

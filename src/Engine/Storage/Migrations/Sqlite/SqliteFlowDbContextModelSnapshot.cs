@@ -550,8 +550,6 @@ namespace ReEngage.Flows.Engine.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FlowId");
-
                     b.HasIndex("CustomerId", "Status");
 
                     b.HasIndex("Status", "WakeAt")
