@@ -60,11 +60,7 @@ public static class FlowControl
         await db.RunTallies.Where(t => t.FlowId == flowId && (t.Status == RunStatus.Active || t.Status == RunStatus.Waiting)).ExecuteDeleteAsync(cancellationToken);
         if (ended == 0)
             return;
-        var exited = await db.RunTallies.FindAsync([flowId, RunStatus.Exited, ""], cancellationToken);
-        if (exited is null)
-            db.RunTallies.Add(new RunTallyRecord { FlowId = flowId, Status = RunStatus.Exited, Count = ended });
-        else
-            exited.Count += ended;
+        await NodeCounts.AddUpAsync(db, [new RunTallyRecord { FlowId = flowId, Status = RunStatus.Exited, Count = ended }], cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

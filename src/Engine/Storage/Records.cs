@@ -214,7 +214,7 @@ public sealed class RunRecord
 /// How many runs of a flow are in one status, and, while they are under way (active or waiting),
 /// at one node: kept with every run written, in the same transaction, so that the stats, the
 /// designer's live counts and the controls' checks read a few rows instead of counting a flow's
-/// runs, and the runs need no index on their status by flow (which every step of every run rewrote).
+/// runs, and the runs need no index by flow (which every run a batch started was added to).
 /// </summary>
 public sealed class RunTallyRecord
 {
