@@ -7,13 +7,12 @@ using ReEngage.Flows.Engine.Runtime;
 namespace ReEngage.Flows.Benchmarks.Harness;
 
 /// <summary>
-/// <c>--harness p2 [events] [warm-up rounds = 8] [timed rounds = 3]</c>: P2 outside BenchmarkDotNet
+/// <c>--harness p2 [events] [warm-up rounds = 20] [timed rounds = 3]</c>: P2 outside BenchmarkDotNet
 /// (for a quick figure and for profiling). A round is the EF Core insert of the benchmark traffic's
 /// event rows, then the engine's ingest of the same traffic in batches of 500, each on a fresh copy
 /// of the store. The first rounds only warm up: on two cores the tiered JIT keeps recompiling the
-/// engine's code for its first eight passes or so (on one machine a pass after one warm-up ran
-/// 3.5–4 s, the fifth 2.4 s; on another the passes kept shortening up to the eighth while the
-/// tiered compilation thread stayed busy to the tenth), and a running host pays that once. The
+/// engine's code for its first twenty passes or so (see <see cref="IngestBenchmark"/>), and a
+/// running host pays that once. The
 /// ratio is taken between the medians of the timed rounds, with the slowest engine pass against the
 /// fastest insert beside it, so that neither side is flattered by a quiet moment of the machine.
 /// </summary>
@@ -22,7 +21,7 @@ internal static class IngestHarness
     public static async Task<int> RunAsync(string[] args)
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
-        var warmUps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        var warmUps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var timed = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         using var fixture = await IngestFixture.CreateAsync(events);
 
@@ -125,6 +124,7 @@ internal static class IngestHarness
             io = ProcessIo.Now() - io;
             rate = events / seconds;
             Console.WriteLine($"{label}, engine: {outcomes.Count(o => o.Status == IngestStatus.Accepted)} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s); runs {store.Scalar("SELECT COUNT(*) FROM \"Runs\"")}, outbox {store.Scalar("SELECT COUNT(*) FROM \"Messages\"")}, steps {store.Scalar("SELECT SUM(\"StepCount\") FROM \"Runs\"")}; {io}");
+            fixture.KeepLogSize(path);
         }
 
         if (keep)
@@ -155,6 +155,7 @@ internal static class IngestHarness
             io = ProcessIo.Now() - io;
             rate = events / seconds;
             Console.WriteLine($"{label}, EF Core insert: {events} events in {seconds:F2} s = {rate:F0} events/s (process CPU time {cpu.TotalSeconds:F2} s); {io}");
+            fixture.KeepLogSize(path);
         }
 
         DueRunsFixture.Delete(path);

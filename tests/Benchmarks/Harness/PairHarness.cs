@@ -6,7 +6,7 @@ using ReEngage.Flows.Benchmarks.Support;
 namespace ReEngage.Flows.Benchmarks.Harness;
 
 /// <summary>
-/// <c>--harness p2-pair [pairs = 20] [warm-ups = 8] "SQL"</c>: a change to the store (an index
+/// <c>--harness p2-pair [pairs = 20] [warm-ups = 20] "SQL"</c>: a change to the store (an index
 /// dropped or made, a pragma) measured on P2's engine pass in one process. Each pair is a pass on a
 /// fresh copy of the store and one on a copy with the SQL applied first, in alternating order; the
 /// figure is the median of the pairs' time ratios (B/A). On two cores whose speed drifts with the
@@ -18,7 +18,7 @@ internal static class PairHarness
     public static async Task<int> RunAsync(string[] args)
     {
         var pairs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
-        var warmUps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        var warmUps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var change = args.Length > 2 ? args[2] : null;
         using var fixture = await IngestFixture.CreateAsync(10_000);
         var (ratios, plain, changed) = (new List<double>(), new List<double>(), new List<double>());
@@ -61,6 +61,7 @@ internal static class PairHarness
             foreach (var batch in fixture.Batches)
                 await store.Engine.IngestAsync(batch);
             seconds = watch.Elapsed.TotalSeconds;
+            fixture.KeepLogSize(path);
         }
 
         DueRunsFixture.Delete(path);
