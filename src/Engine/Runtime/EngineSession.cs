@@ -13,7 +13,7 @@ namespace ReEngage.Flows.Engine.Runtime;
 /// the customers it touches, works on them in memory and writes everything once, so its cost
 /// grows with its size, not with its square.
 /// </summary>
-internal sealed class EngineSession
+internal sealed class EngineSession : IDisposable
 {
     // Profiles and runs are read untracked and written by the session (see HeldRows): a batch reads
     // every profile and open run of its customers and changes few of the runs; a tick changes few of
@@ -49,6 +49,13 @@ internal sealed class EngineSession
         // A batch reads the tracked entities (Local) constantly; scanning them all for changes on
         // every read would make a batch quadratic. Changes are detected once, in SaveAsync.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+    }
+
+    /// <summary>Hands the session's maps of profiles and runs on to later sessions (see <see cref="HeldRows{TKey, TRow, TState}"/>).</summary>
+    public void Dispose()
+    {
+        customers.Release();
+        runs.Release();
     }
 
     public FlowDbContext Db { get; }

@@ -81,7 +81,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             memory.ForgetEvents();
         }
 
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = memory };
+        using var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = memory };
         var programs = await Control.IsGloballyPausedAsync(db, cancellationToken) ? [] : await Control.ActiveProgramsAsync(db, catalog, cancellationToken);
         var held = programs.Count == 0 ? [] : await Control.HeldFlowIdsAsync(db, cancellationToken);
         var batch = await BatchKnowledge.LoadAsync(session, events, cancellationToken);
@@ -160,7 +160,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return null;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
+        using var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
         var held = await Control.HeldFlowIdsAsync(db, cancellationToken);
         var dueRuns = await DueRunsAsync(session, before, held, cancellationToken);
         var last = await AdvanceTimersAsync(session, dueRuns, schedule: null, [], before, held, cancellationToken);
@@ -444,7 +444,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (read.Count == 0)
             return 0;
 
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now) { Memory = Memory };
+        using var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), now) { Memory = Memory };
         var due = session.Hold(read);
         await session.PreloadProfilesAsync(due.Select(r => r.CustomerId).ToList(), cancellationToken);
         await session.PreloadEventsAsync(due.Select(r => r.EventKey), cancellationToken);
@@ -509,7 +509,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
             if (ids.Count == 0)
                 return entered;
 
-            var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
+            using var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
             var customers = everyone ?? await db.Customers.AsNoTracking()
                 .Where(c => ids.Contains(c.Id))
                 .OrderBy(c => c.Id)
@@ -584,7 +584,7 @@ public sealed class FlowEngine(IDbContextFactory<FlowDbContext> databases, FlowC
         if (await Control.IsGloballyPausedAsync(db, cancellationToken))
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
+        using var session = new EngineSession(db, catalog, await Control.SettingsAsync(db, cancellationToken), time.GetUtcNow()) { Memory = Memory };
         var entered = 0;
         foreach (var program in await Control.ActiveProgramsAsync(db, catalog, cancellationToken))
         {

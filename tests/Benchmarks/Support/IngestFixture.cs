@@ -22,6 +22,10 @@ internal sealed class IngestFixture : IDisposable
     private int copies;
     private long logBytes;
 
+    // One buffer for every copy's log: one a copy would be a large object each, and their budget
+    // sets off full collections inside the passes measured.
+    private static readonly byte[] Zeros = new byte[1 << 20];
+
     private IngestFixture(string folder, string template, IReadOnlyList<IReadOnlyList<IncomingEvent>> batches)
     {
         this.folder = folder;
@@ -119,9 +123,8 @@ internal sealed class IngestFixture : IDisposable
         if (logBytes > 0)
         {
             using var log = new FileStream(path + "-wal", FileMode.CreateNew, FileAccess.Write);
-            var zeros = new byte[1 << 20];
-            for (var written = 0L; written < logBytes; written += zeros.Length)
-                log.Write(zeros, 0, (int)Math.Min(zeros.Length, logBytes - written));
+            for (var written = 0L; written < logBytes; written += Zeros.Length)
+                log.Write(Zeros, 0, (int)Math.Min(Zeros.Length, logBytes - written));
             log.Flush(flushToDisk: true);
         }
 

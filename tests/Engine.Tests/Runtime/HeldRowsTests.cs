@@ -92,6 +92,33 @@ public sealed class HeldRowsTests
         Assert.Equal(1, rows.AddedCount);
     }
 
+    // A row type of this test's own, so that no other test's session takes the maps released here.
+    private sealed class Row
+    {
+        public int Id { get; init; }
+
+        public string Value { get; set; } = "";
+    }
+
+    private readonly record struct RowState(string Value);
+
+    [Fact]
+    public void A_session_that_takes_over_the_maps_another_released_holds_none_of_its_rows()
+    {
+        var first = new HeldRows<int, Row, RowState>(r => r.Id, r => new RowState(r.Value));
+        first.Read(new Row { Id = 1, Value = "stored" }).Value = "changed";
+        first.Add(new Row { Id = 2 });
+        first.Release();
+
+        var next = new HeldRows<int, Row, RowState>(r => r.Id, r => new RowState(r.Value));
+        Assert.Equal(0, next.Count);
+        Assert.Null(next.Find(1));
+        Assert.Equal((0, 0), (next.Unwritten().Added.Count, next.Unwritten().Changed.Count));
+        var fresh = new Row { Id = 1, Value = "stored" };
+        Assert.Same(fresh, next.Read(fresh));
+        Assert.Empty(next.Unwritten().Changed);
+    }
+
     private static object Other(Type type, object? value)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
