@@ -13,7 +13,11 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
     where TRow : class
     where TState : struct, IEquatable<TState>
 {
-    private readonly Maps maps = Maps.Rent();
+    private Maps? rented = Maps.Rent();
+
+    // After Release the maps may be another session's: any use from then on fails rather than
+    // reading or changing that session's rows.
+    private Maps Held => rented ?? throw new ObjectDisposedException(nameof(HeldRows<TKey, TRow, TState>), "The session's rows were released.");
 
     /// <summary>How many rows the session has added since it began (written or not).</summary>
     public int AddedCount { get; private set; }
@@ -26,65 +30,70 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
     public TRow Read(TRow row)
     {
         var key = keyOf(row);
-        if (maps.Rows.TryGetValue(key, out var held))
+        if (Held.Rows.TryGetValue(key, out var held))
             return held;
-        maps.Rows[key] = row;
-        maps.Stored[row] = stateOf(row);
+        Held.Rows[key] = row;
+        Held.Stored[row] = stateOf(row);
         return row;
     }
 
     /// <summary>Makes room for <paramref name="more"/> rows about to be read, so that a batch's preload grows the maps once rather than by doubling.</summary>
     public void EnsureRoom(int more)
     {
-        maps.Rows.EnsureCapacity(maps.Rows.Count + more);
-        maps.Stored.EnsureCapacity(maps.Stored.Count + more);
+        Held.Rows.EnsureCapacity(Held.Rows.Count + more);
+        Held.Stored.EnsureCapacity(Held.Stored.Count + more);
     }
 
     /// <summary>A new row, inserted when the session is written.</summary>
     public void Add(TRow row)
     {
-        maps.Rows.Add(keyOf(row), row);
-        maps.Added.Add(row);
+        Held.Rows.Add(keyOf(row), row);
+        Held.Added.Add(row);
         AddedCount++;
     }
 
-    public TRow? Find(TKey key) => maps.Rows.GetValueOrDefault(key);
+    public TRow? Find(TKey key) => Held.Rows.GetValueOrDefault(key);
 
-    public int Count => maps.Rows.Count;
+    public int Count => Held.Rows.Count;
 
     /// <summary>Every row held, read or added.</summary>
-    public IEnumerable<TRow> All => maps.Rows.Values;
+    public IEnumerable<TRow> All => Held.Rows.Values;
 
     /// <summary>The rows to insert and those read whose columns changed since (or since the last write).</summary>
     public (IReadOnlyList<TRow> Added, IReadOnlyList<TRow> Changed) Unwritten()
     {
         var changed = new List<TRow>();
-        foreach (var (row, state) in maps.Stored)
+        foreach (var (row, state) in Held.Stored)
         {
             if (!stateOf(row).Equals(state))
                 changed.Add(row);
         }
 
-        return (maps.Added.ToList(), changed);
+        return (Held.Added.ToList(), changed);
     }
 
     /// <summary>The columns <paramref name="row"/> (read, not added) had when read or last written.</summary>
-    public TState Stored(TRow row) => maps.Stored[row];
+    public TState Stored(TRow row) => Held.Stored[row];
 
     /// <summary>After a write of <see cref="Unwritten"/>: what was written is now what the store holds.</summary>
     public void Written(IReadOnlyList<TRow> changed)
     {
-        foreach (var row in maps.Added)
-            maps.Stored[row] = stateOf(row);
+        foreach (var row in Held.Added)
+            Held.Stored[row] = stateOf(row);
         foreach (var row in changed)
-            maps.Stored[row] = stateOf(row);
-        maps.Added.Clear();
+            Held.Stored[row] = stateOf(row);
+        Held.Added.Clear();
     }
 
-    public void Clear() => maps.Clear();
+    public void Clear() => Held.Clear();
 
-    /// <summary>Hands the maps on to a later session, emptied; this one holds nothing after.</summary>
-    public void Release() => Maps.Return(maps);
+    /// <summary>Hands the maps on to a later session, emptied; this instance cannot be used after.</summary>
+    public void Release()
+    {
+        if (rented is { } released)
+            Maps.Return(released);
+        rented = null;
+    }
 
     /// <summary>
     /// The maps of a session, kept for the next one. A batch holds a few thousand runs, and its maps
@@ -114,12 +123,13 @@ internal sealed class HeldRows<TKey, TRow, TState>(Func<TRow, TKey> keyOf, Func<
 
         public static void Return(Maps maps)
         {
-            if (maps.Rows.Count > KeptRows || maps.Stored.Count > KeptRows)
+            // EnsureCapacity(0) is the capacity, which a map keeps when emptied.
+            if (maps.Rows.EnsureCapacity(0) > KeptRows || maps.Stored.EnsureCapacity(0) > KeptRows || maps.Added.Capacity > KeptRows)
                 return;
             maps.Clear();
             lock (Gate)
             {
-                if (Spare.Count < KeptMaps && !Spare.Contains(maps))
+                if (Spare.Count < KeptMaps)
                     Spare.Push(maps);
             }
         }

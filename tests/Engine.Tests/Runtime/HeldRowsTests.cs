@@ -119,6 +119,20 @@ public sealed class HeldRowsTests
         Assert.Empty(next.Unwritten().Changed);
     }
 
+    [Fact]
+    public void Released_rows_cannot_be_used_and_a_second_release_hands_nothing_on()
+    {
+        var first = new HeldRows<int, Row, RowState>(r => r.Id, r => new RowState(r.Value));
+        first.Release();
+        first.Release();
+        Assert.Throws<ObjectDisposedException>(() => first.Find(1));
+
+        var one = new HeldRows<int, Row, RowState>(r => r.Id, r => new RowState(r.Value));
+        var other = new HeldRows<int, Row, RowState>(r => r.Id, r => new RowState(r.Value));
+        one.Add(new Row { Id = 7 });
+        Assert.Equal((1, 0), (one.Count, other.Count));
+    }
+
     private static object Other(Type type, object? value)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
